@@ -1,0 +1,93 @@
+"""The Jinja extensions, as plain functions."""
+
+import pytest
+import yaml
+
+from extensions.monorepo import folder_name, next_free_port
+from extensions.naming import kebab, pascal, snake
+from extensions.validation import auth_error, directory_error, module_name_error, name_error
+
+
+@pytest.mark.parametrize(
+    ("name", "kebab_case", "snake_case", "pascal_case"),
+    [
+        ("my-api", "my-api", "my_api", "MyApi"),
+        ("OrdersApi", "orders-api", "orders_api", "OrdersApi"),
+        ("orders_api", "orders-api", "orders_api", "OrdersApi"),
+        ("MyAPI2", "my-api2", "my_api2", "MyApi2"),
+        ("APIGateway", "api-gateway", "api_gateway", "ApiGateway"),
+        ("x", "x", "x", "X"),
+        ("v2-api", "v2-api", "v2_api", "V2Api"),
+        ("My__Odd--Name", "my-odd-name", "my_odd_name", "MyOddName"),
+    ],
+)
+def test_naming_filters(name: str, kebab_case: str, snake_case: str, pascal_case: str) -> None:
+    assert (kebab(name), snake(name), pascal(name)) == (kebab_case, snake_case, pascal_case)
+
+
+@pytest.mark.parametrize("name", ["my-api", "OrdersApi", "x", "a1_b-2"])
+def test_good_names_pass(name: str) -> None:
+    assert name_error(name) == ""
+
+
+@pytest.mark.parametrize("name", ["", "9lives", "-api", "my api", "my.api", "api!", "é"])
+def test_bad_names_are_named_in_the_message(name: str) -> None:
+    assert f"'{name}' is not a valid name" in name_error(name)
+
+
+@pytest.mark.parametrize(
+    ("module", "reason"),
+    [
+        ("class", "keyword"),
+        ("match", "keyword"),
+        ("json", "standard library"),
+        ("asyncio", "standard library"),
+        ("fastapi", "dependency"),
+        ("mangum", "dependency"),
+        ("tests", "folder"),
+        ("My_Api", "not a valid module name"),
+        ("1api", "not a valid module name"),
+        ("my-api", "not a valid module name"),
+    ],
+)
+def test_bad_module_names_say_why(module: str, reason: str) -> None:
+    message = module_name_error(module)
+    assert f"'{module}'" in message and reason in message
+
+
+def test_good_module_name_passes() -> None:
+    assert module_name_error("orders_service") == ""
+
+
+@pytest.mark.parametrize("directory", ["packages", "packages/apis", "apps/backend-v2"])
+def test_good_directories_pass(directory: str) -> None:
+    assert directory_error(directory) == ""
+
+
+@pytest.mark.parametrize(
+    "directory", ["", "/abs", "../up", "packages/../x", "packages/", ".", "a b"]
+)
+def test_bad_directories_are_named_in_the_message(directory: str) -> None:
+    assert f"'{directory}' is not a valid directory" in directory_error(directory)
+
+
+def test_cognito_is_refused_for_function_urls_with_a_reason() -> None:
+    assert "only check IAM" in auth_error("Cognito", "ServerlessLambdaFunctionUrl")
+    assert auth_error("Cognito", "ServerlessApiGatewayHttpApi") == ""
+    assert auth_error("IAM", "ServerlessLambdaFunctionUrl") == ""
+
+
+def test_next_free_port_skips_ports_of_other_apis(tmp_path) -> None:
+    for api, port in (("a_api", 8000), ("b_api", 8002), ("broken", None)):
+        (tmp_path / api).mkdir()
+        answers = {"_src_path": "gh:org/fastapi-template", "port": port}
+        (tmp_path / api / ".copier-answers.yml").write_text(yaml.safe_dump(answers))
+    (tmp_path / "c_api").mkdir()
+    (tmp_path / "c_api" / ".copier-answers.yml").write_text(": not yaml : [")
+    assert next_free_port(tmp_path, "new_api") == 8001
+    # An API re-rendered in place does not count its own port as taken.
+    assert next_free_port(tmp_path, "a_api") == 8000
+
+
+def test_folder_name_is_the_destination_name(tmp_path) -> None:
+    assert folder_name(tmp_path / "packages") == "packages"

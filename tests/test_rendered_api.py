@@ -1,0 +1,125 @@
+"""The rendered API, used for real: installed, tested, linted, served on 127.0.0.1."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.rendering import VARIANTS, render, run, variant_id
+
+pytestmark = pytest.mark.slow
+
+
+def target_command(root: Path, api_dir: str, target: str) -> str:
+    project = json.loads((root / "packages" / api_dir / "project.json").read_text())
+    return project["targets"][target]["options"]["command"]
+
+
+def run_target(root: Path, target: str, api_dir: str = "my_api"):
+    """Type the Nx target's command by hand at the monorepo root, as a user without Nx would."""
+    return run("bash", "-c", target_command(root, api_dir, target), cwd=root)
+
+
+def test_lint_target_passes(default_monorepo: Path) -> None:
+    run_target(default_monorepo, "lint")
+
+
+def test_test_target_runs_the_rendered_suite(default_monorepo: Path) -> None:
+    result = run_target(default_monorepo, "test")
+    assert " passed" in result.stdout and " failed" not in result.stdout
+
+
+def test_openapi_target_writes_the_spec(default_monorepo: Path) -> None:
+    run_target(default_monorepo, "openapi")
+    spec = json.loads((default_monorepo / "dist/packages/my_api/openapi.json").read_text())
+    operations = {op["operationId"] for path in spec["paths"].values() for op in path.values()}
+    assert operations == {"echo", "stream"}
+    assert spec["paths"]["/stream"]["get"]["x-streaming"] is True
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_up(url: str, server: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise AssertionError(f"dev server exited: {server.stdout.read()}")
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"dev server did not answer {url} within {timeout}s")
+
+
+@pytest.fixture(scope="module")
+def dev_server(default_monorepo: Path):
+    """The `serve` target's command, on a free port in case the default one is taken."""
+    port = _free_port()
+    command = target_command(default_monorepo, "my_api", "serve").replace(
+        "--port 8000", f"--port {port}"
+    )
+    server = subprocess.Popen(
+        ["bash", "-c", f"exec {command}"],
+        cwd=default_monorepo,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(f"{base_url}/openapi.json", server)
+        yield port
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [("/docs", "swagger-ui"), ("/redoc", "redoc"), ("/openapi.json", '"operationId":"echo"')],
+)
+def test_dev_server_serves_docs_and_spec(dev_server: int, path: str, expected: str) -> None:
+    with urllib.request.urlopen(f"http://127.0.0.1:{dev_server}{path}", timeout=10) as response:
+        assert response.status == 200
+        assert expected in response.read().decode()
+
+
+def test_dev_server_streams_chunks_one_by_one(dev_server: int) -> None:
+    interval = 0.4
+    with socket.create_connection(("127.0.0.1", dev_server), timeout=10) as connection:
+        connection.sendall(
+            f"GET /stream?count=3&interval={interval} HTTP/1.1\r\n"
+            f"Host: 127.0.0.1\r\nConnection: close\r\n\r\n".encode()
+        )
+        arrivals: list[tuple[float, bytes]] = []
+        received = b""
+        while chunk := connection.recv(65536):
+            received += chunk
+            arrivals.append((time.monotonic(), chunk))
+    head, _, _ = received.partition(b"\r\n\r\n")
+    assert b"200 OK" in head and b"transfer-encoding: chunked" in head.lower()
+    with_lines = [(at, data) for at, data in arrivals if b'"index"' in data]
+    assert [data.count(b'"index"') for _, data in with_lines] == [1, 1, 1]
+    gaps = [later - earlier for (earlier, _), (later, _) in zip(with_lines, with_lines[1:])]
+    assert all(gap > interval / 2 for gap in gaps), gaps
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=variant_id)
+def test_every_variant_passes_its_own_tests(tmp_path: Path, variant: tuple[str, str]) -> None:
+    compute, auth = variant
+    render(tmp_path / "packages", computeType=compute, auth=auth)
+    run("uv", "sync", "--project", "packages/my_api", cwd=tmp_path)
+    result = run_target(tmp_path, "test")
+    assert " passed" in result.stdout and " failed" not in result.stdout
