@@ -1,5 +1,6 @@
 """The rendered API, used for real: installed, tested, linted, served on 127.0.0.1."""
 
+import itertools
 import json
 import os
 import signal
@@ -112,7 +113,7 @@ def test_dev_server_streams_chunks_one_by_one(dev_server: int) -> None:
     assert b"200 OK" in head and b"transfer-encoding: chunked" in head.lower()
     with_lines = [(at, data) for at, data in arrivals if b'"index"' in data]
     assert [data.count(b'"index"') for _, data in with_lines] == [1, 1, 1]
-    gaps = [later - earlier for (earlier, _), (later, _) in zip(with_lines, with_lines[1:])]
+    gaps = [later - earlier for (earlier, _), (later, _) in itertools.pairwise(with_lines)]
     assert all(gap > interval / 2 for gap in gaps), gaps
 
 
