@@ -36,7 +36,8 @@ def main() -> None:
             timings.append(time.perf_counter() - started)
             assert (destination / "my_api/my_api/main.py").is_file()
     print(f"copier copy --trust --defaults (fresh clone, {runs} runs)")
-    print(f"  median {statistics.median(timings):.3f} s   min {min(timings):.3f} s   max {max(timings):.3f} s")
+    median, fastest, slowest = statistics.median(timings), min(timings), max(timings)
+    print(f"  median {median:.3f} s   min {fastest:.3f} s   max {slowest:.3f} s")
 
 
 if __name__ == "__main__":
