@@ -1,0 +1,152 @@
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { FunctionOptions } from './api-function';
+import type { OperationsMetadata } from './operations';
+
+/** How one operation is served: an API Gateway integration, plus per-route options. */
+export interface OperationIntegration<TIntegration, TOptions> {
+  /** The integration that serves the operation. */
+  readonly integration: TIntegration;
+  /**
+   * Route options merged over the API's defaults (e.g. another authorizer).
+   * @default - the API's defaults
+   */
+  readonly options?: TOptions;
+}
+
+/** An operation served by a function the builder created. */
+export interface DefaultIntegration<TIntegration, TOptions>
+  extends OperationIntegration<TIntegration, TOptions> {
+  /** The function serving the operation (shared by all operations with `withSharedHandler`). */
+  readonly handler: lambda.Function;
+}
+
+/** The built integrations: overridden operations keep the override's own (typed) shape. */
+export type Integrations<TOperationId extends string, TIntegration, TOptions, TOverrides> = {
+  readonly [K in TOperationId]: K extends keyof TOverrides
+    ? TOverrides[K]
+    : DefaultIntegration<TIntegration, TOptions>;
+};
+
+/** Overrides keyed by operation id; a key that is not an operation id is a type error. */
+export type Overrides<TOperationId extends string, TIntegration, TOptions> = {
+  readonly [K in TOperationId]?: OperationIntegration<TIntegration, TOptions>;
+};
+type OnlyOperations<T, TOperationId extends PropertyKey> = T & {
+  readonly [K in Exclude<keyof T, TOperationId>]: never;
+};
+
+/** What an API construct tells the builder about itself. */
+export interface IntegrationBuilderProps<TOperationId extends string, TIntegration> {
+  /** The API's generated operation metadata. */
+  readonly operations: OperationsMetadata<TOperationId>;
+  /** Creates a function with the API's defaults; `id` is unique within the API. */
+  readonly createHandler: (id: string, options: FunctionOptions) => lambda.Function;
+  /** Wraps a function in an integration; `operationId` is undefined for a shared handler. */
+  readonly createIntegration: (
+    handler: lambda.IFunction,
+    operationId: TOperationId | undefined,
+  ) => TIntegration;
+}
+
+interface BuilderState<TOperationId extends string, TIntegration, TOptions> {
+  readonly defaultOptions: FunctionOptions;
+  readonly sharedHandler: boolean;
+  readonly overrides: Overrides<TOperationId, TIntegration, TOptions>;
+}
+
+/**
+ * Builds an API's integrations: by default one function per operation, all from the API's
+ * bundle. Each call returns a new builder, so a partly configured one can be reused.
+ *
+ * @example
+ * const integrations = MyApi.defaultIntegrations(this)
+ *   .withDefaultOptions({ memorySize: 512 })
+ *   .withOverrides({ echo: { integration: new MockIntegration(), note: 'typed extra' } })
+ *   .build();
+ */
+export class IntegrationBuilder<
+  TOperationId extends string,
+  TIntegration,
+  TOptions,
+  TOverrides extends object = Record<never, never>,
+> {
+  public constructor(
+    private readonly props: IntegrationBuilderProps<TOperationId, TIntegration>,
+    private readonly state: BuilderState<TOperationId, TIntegration, TOptions> = {
+      defaultOptions: {},
+      sharedHandler: false,
+      overrides: {},
+    },
+  ) {}
+
+  /** Function props for the default functions (e.g. `{ vpc, memorySize }`), merged over earlier ones. */
+  public withDefaultOptions(
+    options: FunctionOptions,
+  ): IntegrationBuilder<TOperationId, TIntegration, TOptions, TOverrides> {
+    return new IntegrationBuilder(this.props, {
+      ...this.state,
+      defaultOptions: { ...this.state.defaultOptions, ...options },
+    });
+  }
+
+  /**
+   * One function (the FastAPI app is a router already) for every operation not overridden:
+   * fewer cold starts and one place for memory and concurrency, at the cost of per-operation
+   * permissions and metrics.
+   */
+  public withSharedHandler(): IntegrationBuilder<TOperationId, TIntegration, TOptions, TOverrides> {
+    return new IntegrationBuilder(this.props, { ...this.state, sharedHandler: true });
+  }
+
+  /**
+   * Serve some operations another way. Extra properties of an override (e.g. a bucket) stay
+   * typed on `api.integrations.<operation>`; an operation id the API no longer has fails to
+   * compile.
+   */
+  public withOverrides<T extends Overrides<TOperationId, TIntegration, TOptions>>(
+    overrides: OnlyOperations<T, TOperationId>,
+  ): IntegrationBuilder<TOperationId, TIntegration, TOptions, Omit<TOverrides, keyof T> & T> {
+    return new IntegrationBuilder(this.props, {
+      ...this.state,
+      overrides: { ...this.state.overrides, ...overrides },
+    });
+  }
+
+  /** Creates the functions not overridden and returns every operation's integration. */
+  public build(): Integrations<TOperationId, TIntegration, TOptions, TOverrides> {
+    const { operations, createHandler, createIntegration } = this.props;
+    const { defaultOptions, sharedHandler, overrides } = this.state;
+    const overridden: Readonly<
+      Record<string, OperationIntegration<TIntegration, TOptions> | undefined>
+    > = overrides;
+    const built: Record<string, OperationIntegration<TIntegration, TOptions>> = {};
+    let shared: DefaultIntegration<TIntegration, TOptions> | undefined;
+    for (const operationId of Object.keys(operations).sort() as TOperationId[]) {
+      const override = overridden[operationId];
+      if (override !== undefined) {
+        built[operationId] = override;
+      } else if (sharedHandler) {
+        if (shared === undefined) {
+          const handler = createHandler('Router', defaultOptions);
+          shared = { handler, integration: createIntegration(handler, undefined) };
+        }
+        built[operationId] = shared;
+      } else {
+        const handler = createHandler(`${pascalCase(operationId)}Handler`, defaultOptions);
+        const entry: DefaultIntegration<TIntegration, TOptions> = {
+          handler,
+          integration: createIntegration(handler, operationId),
+        };
+        built[operationId] = entry;
+      }
+    }
+    return built as Integrations<TOperationId, TIntegration, TOptions, TOverrides>;
+  }
+}
+
+function pascalCase(operationId: string): string {
+  return operationId
+    .split(/[^A-Za-z0-9]+/)
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('');
+}

@@ -1,0 +1,295 @@
+"""Helpers to check the rendered CDK constructs: node_modules, example stacks, tsc and synth.
+
+`node_modules` is installed once per machine and package.json version (every API renders the
+same package.json) and symlinked into each rendered monorepo. Type-checking and synthesis run
+over many monorepos in one `tsc` and one `tsx` process, since loading aws-cdk-lib is most of
+their cost.
+"""
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.rendering import TEMPLATE, render, run
+
+PACKAGE_JSON = TEMPLATE / "template" / "common" / "constructs" / "package.json"
+
+# What the example app's `openapi` target writes, reduced to what the constructs read.
+OPENAPI_SPEC = {
+    "openapi": "3.1.0",
+    "info": {"title": "my-api", "version": "0.1.0"},
+    "paths": {
+        "/echo": {"get": {"operationId": "echo", "responses": {"200": {"description": "OK"}}}},
+        "/stream": {
+            "get": {
+                "operationId": "stream",
+                "x-streaming": True,
+                "responses": {"200": {"description": "OK"}},
+            }
+        },
+    },
+}
+
+
+def node_modules() -> Path:
+    """`npm install` of the constructs' package.json, cached by its content across runs."""
+    digest = hashlib.sha256(PACKAGE_JSON.read_bytes()).hexdigest()[:16]
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    target = cache / "fastapi-template-tests" / f"constructs-{digest}"
+    if (target / "node_modules" / ".package-lock.json").is_file():
+        return target / "node_modules"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=target.parent))
+    shutil.copy(PACKAGE_JSON, staging / "package.json")
+    run("npm", "install", "--no-audit", "--no-fund", "--loglevel=error", cwd=staging)
+    shutil.rmtree(target, ignore_errors=True)
+    staging.rename(target)  # atomic: a parallel run sees a complete install or none
+    return target / "node_modules"
+
+
+def link_node_modules(folder: Path, modules: Path) -> None:
+    link = folder / "node_modules"
+    if not link.exists():
+        link.symlink_to(modules, target_is_directory=True)
+
+
+@dataclass(frozen=True)
+class Api:
+    """One API rendered into a monorepo."""
+
+    root: Path
+    directory: str
+    name: str = "my-api"
+    compute: str = "ServerlessApiGatewayRestApi"
+    auth: str = "IAM"
+
+    @property
+    def snake(self) -> str:
+        return self.name.replace("-", "_")
+
+    @property
+    def kebab(self) -> str:
+        return self.name
+
+    @property
+    def cls(self) -> str:
+        return "".join(word.capitalize() for word in self.name.split("-"))
+
+    @property
+    def constructs(self) -> Path:
+        return self.root / self.directory / "common" / "constructs"
+
+    @property
+    def dist(self) -> Path:
+        return self.root / "dist" / self.directory / self.snake
+
+
+def render_api(api: Api) -> Api:
+    render(
+        api.root / api.directory,
+        name=api.name,
+        computeType=api.compute,
+        auth=api.auth,
+        directory=api.directory,
+    )
+    return api
+
+
+def build_api_outputs(api: Api, modules: Path, spec: dict = OPENAPI_SPEC) -> None:
+    """What `nx run <api>:openapi`, `:bundle` and `common-constructs:generate` leave behind."""
+    api.dist.mkdir(parents=True, exist_ok=True)
+    (api.dist / "openapi.json").write_text(json.dumps(spec, indent=2))
+    bundle = api.dist / "bundle"
+    bundle.mkdir(exist_ok=True)
+    (bundle / "placeholder.txt").write_text("the Lambda bundle goes here\n")
+    link_node_modules(api.constructs, modules)
+    link_node_modules(api.root, modules)
+    generate_metadata(api)
+
+
+def generate_metadata(api: Api) -> None:
+    """Runs the `generate:<api>-metadata` target's command, from the monorepo root."""
+    project = json.loads((api.constructs / "project.json").read_text())
+    command = project["targets"][f"generate:{api.kebab}-metadata"]["options"]["command"]
+    run(*command.split(), cwd=api.root)
+
+
+def example_stack(api: Api, *, shared_handler: bool = False) -> str:
+    """A CDK app module using the API the way the constructs' README shows."""
+    rest = api.compute == "ServerlessApiGatewayRestApi"
+    url = api.compute == "ServerlessLambdaFunctionUrl"
+    index = os.path.relpath(api.constructs / "src", api.root / "infra")
+    imports = [
+        "import { App, CfnOutput, Stack, Validations } from 'aws-cdk-lib';",
+        "import * as iam from 'aws-cdk-lib/aws-iam';",
+        "import * as s3 from 'aws-cdk-lib/aws-s3';",
+        "import { AwsSolutionsChecks } from 'cdk-nag';",
+        f"import {{ {api.cls} }} from '{index}';",
+    ]
+    if api.auth == "Cognito":
+        imports.append("import * as cognito from 'aws-cdk-lib/aws-cognito';")
+    body: list[str] = []
+    if url:
+        body += [
+            f"  const api = new {api.cls}(stack, '{api.cls}', {{",
+            "    handlerOptions: { memorySize: 1024 },",
+            "  });",
+            "  new CfnOutput(stack, 'Handler', { value: api.handler.functionName });",
+        ]
+    else:
+        if rest:
+            module, integration = "aws-apigateway", "new LambdaIntegration(streamHandler)"
+            imported = "LambdaIntegration"
+        else:
+            module = "aws-apigatewayv2-integrations"
+            integration = "new HttpLambdaIntegration('StreamIntegration', streamHandler)"
+            imported = "HttpLambdaIntegration"
+        if not shared_handler:
+            imports.append(f"import {{ {imported} }} from 'aws-cdk-lib/{module}';")
+        if api.auth == "Cognito":
+            body += [
+                "  const userPool = cognito.UserPool.fromUserPoolId(stack, 'Users', "
+                "'eu-west-1_example');",
+                "  const userPoolClient = cognito.UserPoolClient.fromUserPoolClientId(",
+                "    stack, 'WebClient', 'exampleclient');",
+            ]
+        builder = f"{api.cls}.defaultIntegrations(stack).withDefaultOptions({{ memorySize: 512 }})"
+        if shared_handler:
+            builder += ".withSharedHandler()"
+        if not shared_handler:
+            body += [
+                "  const uploads = s3.Bucket.fromBucketName(stack, 'Uploads', 'example-uploads');",
+                f"  const streamHandler = {api.cls}.createFunction(stack, 'StreamHandler', {{",
+                "    memorySize: 1024,",
+                "  });",
+            ]
+        body += [
+            f"  const api = new {api.cls}(stack, '{api.cls}', {{",
+            f"    integrations: {builder}",
+        ]
+        if not shared_handler:
+            body += [
+                "      .withOverrides({",
+                f"        stream: {{ integration: {integration},",
+                "          handler: streamHandler, uploads },",
+                "      })",
+            ]
+        body.append("      .build(),")
+        if api.auth == "Cognito":
+            body.append("    identity: { userPool, userPoolClient },")
+        body += [
+            "  });",
+            "  // Typed handles: the default function, and the override's own extra props.",
+            "  new CfnOutput(stack, 'EchoHandler', {",
+            "    value: api.integrations.echo.handler.functionName,",
+            "  });",
+        ]
+        if not shared_handler:
+            body += [
+                "  new CfnOutput(stack, 'UploadsBucket', {",
+                "    value: api.integrations.stream.uploads.bucketName,",
+                "  });",
+            ]
+    body.append("  api.restrictCorsTo('https://app.example.com', 'https://admin.example.com');")
+    if api.auth == "IAM":
+        body += [
+            "  const caller = new iam.Role(stack, 'Caller', {",
+            "    assumedBy: new iam.AccountRootPrincipal(),",
+            "  });",
+            "  api.grantInvokeAccess(caller);",
+        ]
+    return "\n".join(
+        [
+            *imports,
+            "",
+            "export function synth(outdir: string): void {",
+            "  const app = new App({ outdir });",
+            "  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));",
+            "  const stack = new Stack(app, 'Example', {",
+            "    env: { account: '123456789012', region: 'eu-west-1' },",
+            "  });",
+            *body,
+            "  void iam;",
+            "  void s3;",
+            "  app.synth();",
+            "}",
+            "",
+        ]
+    )
+
+
+def write_example(api: Api, name: str = "example", **options: bool) -> Path:
+    path = api.root / "infra" / f"{name}.ts"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(example_stack(api, **options))
+    return path
+
+
+def typecheck(harness: Path, files: list[Path], include: list[Path]) -> str:
+    """One `tsc --noEmit` over `files` and every .ts under `include`; returns its output."""
+    harness.mkdir(parents=True, exist_ok=True)
+    link_node_modules(harness, node_modules())
+    options = json.loads(PACKAGE_JSON.with_name("tsconfig.json").read_text())["compilerOptions"]
+    config = {
+        "compilerOptions": options,
+        "files": [str(path) for path in files],
+        "include": [f"{folder}/**/*.ts" for folder in include],
+    }
+    (harness / "tsconfig.json").write_text(json.dumps(config, indent=2))
+    tsc = harness / "node_modules" / ".bin" / "tsc"
+    result = run_unchecked(tsc, "-p", harness / "tsconfig.json", cwd=harness)
+    return result.stdout + result.stderr
+
+
+SYNTH_DRIVER = """\
+// Synthesizes each [module, outdir] given as JSON and reports how each one went.
+const jobs: [string, string][] = JSON.parse(process.argv[2]);
+const results: Record<string, { ok: boolean; error?: string; seconds: number }> = {};
+for (const [module, outdir] of jobs) {
+  const start = process.hrtime.bigint();
+  try {
+    require(module).synth(outdir);
+    results[module] = { ok: true, seconds: 0 };
+  } catch (error) {
+    results[module] = { ok: false, error: String((error as Error).message ?? error), seconds: 0 };
+  }
+  results[module].seconds = Number(process.hrtime.bigint() - start) / 1e9;
+}
+console.log('RESULTS ' + JSON.stringify(results));
+"""
+
+
+def synth_all(harness: Path, jobs: list[tuple[Path, Path]]) -> dict[str, dict]:
+    """Synthesizes every (module, outdir) in one tsx process; results by module path."""
+    harness.mkdir(parents=True, exist_ok=True)
+    link_node_modules(harness, node_modules())
+    driver = harness / "synth.ts"
+    driver.write_text(SYNTH_DRIVER)
+    payload = json.dumps([[str(module), str(outdir)] for module, outdir in jobs])
+    result = run(harness / "node_modules" / ".bin" / "tsx", driver, payload, cwd=harness)
+    line = next(line for line in result.stdout.splitlines() if line.startswith("RESULTS "))
+    return json.loads(line.removeprefix("RESULTS "))
+
+
+def run_unchecked(*command: str | Path, cwd: Path):
+    import subprocess
+
+    return subprocess.run(
+        [str(part) for part in command], cwd=cwd, capture_output=True, text=True, timeout=600
+    )
+
+
+def template(outdir: Path, stack: str = "Example") -> dict:
+    return json.loads((outdir / f"{stack}.template.json").read_text())
+
+
+def resources(template_json: dict, kind: str) -> dict[str, dict]:
+    return {
+        logical_id: resource
+        for logical_id, resource in template_json["Resources"].items()
+        if resource["Type"] == kind
+    }

@@ -1,0 +1,552 @@
+"""The rendered CDK constructs type-check, synthesize, and pass cfn-lint, cdk-nag and checkov.
+
+Every variant is rendered into its own monorepo; all of them are type-checked by one `tsc`
+and synthesized by one `tsx` process (loading aws-cdk-lib is most of the cost), with
+`node_modules` installed once and symlinked in.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.constructs_support import (
+    OPENAPI_SPEC,
+    Api,
+    build_api_outputs,
+    generate_metadata,
+    node_modules,
+    render_api,
+    resources,
+    run_unchecked,
+    synth_all,
+    template,
+    typecheck,
+    write_example,
+)
+from tests.rendering import TEMPLATE, VARIANTS, run, variant_id
+
+pytestmark = pytest.mark.slow
+
+# The dev tools (copier, cfn-lint, checkov) installed next to the interpreter running pytest.
+BIN = Path(sys.executable).parent
+
+ORIGINS = ["https://app.example.com", "https://admin.example.com"]
+ADAPTER_LAYER = "LambdaAdapterLayerX86:30"
+REST, HTTP, URL = (
+    "ServerlessApiGatewayRestApi",
+    "ServerlessApiGatewayHttpApi",
+    "ServerlessLambdaFunctionUrl",
+)
+
+
+@dataclass
+class Synthesized:
+    api: Api
+    example: Path
+    outdir: Path
+    result: dict
+
+    @property
+    def template(self) -> dict:
+        return template(self.outdir)
+
+
+@pytest.fixture(scope="session")
+def modules() -> Path:
+    return node_modules()
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory, modules) -> dict:
+    """Every variant (plus a nested directory), rendered, type-checked and synthesized."""
+    base = tmp_path_factory.mktemp("constructs")
+    apis = {
+        variant_id(variant): Api(base / variant_id(variant), "packages", "my-api", *variant)
+        for variant in VARIANTS
+    }
+    apis["nested-directory"] = Api(base / "nested", "packages/apis", "my-api", REST, "None")
+    jobs: dict[str, tuple[Api, Path]] = {}
+    for key, api in apis.items():
+        render_api(api)
+        build_api_outputs(api, modules)
+        jobs[key] = (api, write_example(api))
+        if api.compute != URL and api.directory == "packages":
+            jobs[f"{key}-shared"] = (api, write_example(api, "shared", shared_handler=True))
+    tsc_output = typecheck(
+        base / "harness",
+        [example for _, example in jobs.values()],
+        [api.constructs / "src" for api in apis.values()],
+    )
+    outdirs = {key: example.with_name(f"{example.stem}.out") for key, (_, example) in jobs.items()}
+    results = synth_all(base / "harness", [(jobs[key][1], outdirs[key]) for key in jobs])
+    synthesized = {
+        key: Synthesized(api, example, outdirs[key], results[str(example)])
+        for key, (api, example) in jobs.items()
+    }
+    return {"base": base, "tsc": tsc_output, "synth": synthesized}
+
+
+def synthesized(workspace: dict, key: str) -> Synthesized:
+    entry = workspace["synth"][key]
+    assert entry.result["ok"], entry.result.get("error")
+    return entry
+
+
+def test_constructs_and_examples_typecheck_with_zero_errors(workspace) -> None:
+    assert workspace["tsc"].strip() == ""
+
+
+@pytest.mark.parametrize("key", [variant_id(v) for v in VARIANTS] + ["nested-directory"])
+def test_example_synthesizes_with_no_unacknowledged_cdk_nag_finding(workspace, key) -> None:
+    # AwsSolutionsChecks is registered in every example: any finding fails synth.
+    entry = synthesized(workspace, key)
+    report = json.loads((entry.outdir / "validation-report.json").read_text())
+    assert report["pluginReports"] == []
+
+
+def _functions(template_json: dict) -> dict[str, dict]:
+    return {
+        key: r["Properties"] for key, r in resources(template_json, "AWS::Lambda::Function").items()
+    }
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=variant_id)
+def test_functions_run_the_bundle_with_the_api_defaults(workspace, variant) -> None:
+    compute, _ = variant
+    entry = synthesized(workspace, variant_id(variant))
+    tpl = entry.template
+    functions = _functions(tpl)
+    # REST/HTTP: a default function for `echo` and the example's override for `stream`.
+    assert len(functions) == (1 if compute == URL else 2)
+    log_groups = resources(tpl, "AWS::Logs::LogGroup")
+    for props in functions.values():
+        assert props["Runtime"] == "python3.12"
+        assert props["Handler"] == ("run.sh" if compute == URL else "my_api.main.handler")
+        assert props["Timeout"] == 30
+        assert props["TracingConfig"] == {"Mode": "Active"}
+        assert props["Environment"]["Variables"]["ALLOWED_ORIGINS"] == ",".join(ORIGINS)
+        log_group = props["LoggingConfig"]["LogGroup"]["Ref"]
+        assert log_groups[log_group]["Properties"]["RetentionInDays"] == 30
+        code = props["Code"]["S3Key"]
+        assert code.endswith(".zip")
+    if compute == URL:
+        (props,) = functions.values()
+        assert props["MemorySize"] == 1024
+        assert ADAPTER_LAYER in json.dumps(props["Layers"])
+        assert (
+            props["Environment"]["Variables"]
+            | {
+                "AWS_LAMBDA_EXEC_WRAPPER": "/opt/bootstrap",
+                "AWS_LWA_INVOKE_MODE": "response_stream",
+                "PORT": "8080",
+            }
+            == props["Environment"]["Variables"]
+        )
+    else:
+        memory = sorted(props["MemorySize"] for props in functions.values())
+        assert memory == [512, 1024]  # withDefaultOptions, and the override's own function
+        outputs = tpl["Outputs"]
+        assert "EchoHandler" in outputs and "UploadsBucket" in outputs
+
+
+def _url_output(tpl: dict) -> dict:
+    (output,) = [value for key, value in tpl["Outputs"].items() if key.startswith("MyApiUrl")]
+    return output
+
+
+@pytest.mark.parametrize("variant", [v for v in VARIANTS if v[0] == REST], ids=variant_id)
+def test_rest_api_authorizes_each_method_and_answers_preflight(workspace, variant) -> None:
+    _, auth = variant
+    tpl = synthesized(workspace, variant_id(variant)).template
+    assert len(resources(tpl, "AWS::ApiGateway::RestApi")) == 1
+    methods = [r["Properties"] for r in resources(tpl, "AWS::ApiGateway::Method").values()]
+    expected = {"IAM": "AWS_IAM", "Cognito": "COGNITO_USER_POOLS", "None": "NONE"}[auth]
+    gets = [m for m in methods if m["HttpMethod"] == "GET"]
+    options = [m for m in methods if m["HttpMethod"] == "OPTIONS"]
+    assert len(gets) == 2 and all(m["AuthorizationType"] == expected for m in gets)
+    assert len(options) == 2 and all(m["AuthorizationType"] == "NONE" for m in options)
+    authorizers = [r["Properties"] for r in resources(tpl, "AWS::ApiGateway::Authorizer").values()]
+    assert [a["Type"] for a in authorizers] == (["COGNITO_USER_POOLS"] if auth == "Cognito" else [])
+    if auth == "Cognito":
+        assert all("AuthorizerId" in m for m in gets)
+
+    # CORS: the first origin statically, the others echoed by the mock's template.
+    response = options[0]["Integration"]["IntegrationResponses"][0]
+    params = response["ResponseParameters"]
+    assert params["method.response.header.Access-Control-Allow-Origin"] == f"'{ORIGINS[0]}'"
+    assert "x-amz-date" in params["method.response.header.Access-Control-Allow-Headers"]
+    assert ORIGINS[1] in response["ResponseTemplates"]["application/json"]
+    gateway_responses = resources(tpl, "AWS::ApiGateway::GatewayResponse")
+    assert len(gateway_responses) == 2
+
+    (stage,) = [r["Properties"] for r in resources(tpl, "AWS::ApiGateway::Stage").values()]
+    assert stage["TracingEnabled"] is True
+    assert "DestinationArn" in stage["AccessLogSetting"]
+    policy = tpl["Resources"][next(iter(resources(tpl, "AWS::ApiGateway::RestApi")))]
+    statements = policy["Properties"].get("Policy", {}).get("Statement", [])
+    if auth == "IAM":
+        anonymous = [s for s in statements if s["Principal"] == {"AWS": "*"}]
+        assert [s["Resource"] for s in anonymous] == ["execute-api:/*/OPTIONS/*"]
+        _assert_caller_may_invoke(tpl, "execute-api:Invoke", count=2)
+    else:
+        assert statements == []
+    assert "Fn::Join" in json.dumps(_url_output(tpl)["Value"])
+
+
+@pytest.mark.parametrize("variant", [v for v in VARIANTS if v[0] == HTTP], ids=variant_id)
+def test_http_api_authorizes_each_route_with_logged_default_stage(workspace, variant) -> None:
+    _, auth = variant
+    tpl = synthesized(workspace, variant_id(variant)).template
+    (api,) = [r["Properties"] for r in resources(tpl, "AWS::ApiGatewayV2::Api").values()]
+    assert api["ProtocolType"] == "HTTP"
+    cors = api["CorsConfiguration"]
+    assert cors["AllowOrigins"] == ORIGINS
+    assert {"authorization", "x-amz-date", "x-amz-security-token"} <= set(cors["AllowHeaders"])
+    routes = {
+        r["Properties"]["RouteKey"]: r["Properties"]
+        for r in resources(tpl, "AWS::ApiGatewayV2::Route").values()
+    }
+    assert set(routes) == {"GET /echo", "GET /stream"}
+    expected = {"IAM": "AWS_IAM", "Cognito": "JWT", "None": "NONE"}[auth]
+    assert {route["AuthorizationType"] for route in routes.values()} == {expected}
+    authorizers = [
+        r["Properties"] for r in resources(tpl, "AWS::ApiGatewayV2::Authorizer").values()
+    ]
+    if auth == "Cognito":
+        (authorizer,) = authorizers
+        assert authorizer["AuthorizerType"] == "JWT"
+        assert authorizer["JwtConfiguration"]["Audience"] == ["exampleclient"]
+    else:
+        assert authorizers == []
+    (stage,) = [r["Properties"] for r in resources(tpl, "AWS::ApiGatewayV2::Stage").values()]
+    assert stage["StageName"] == "$default" and stage["AutoDeploy"] is True
+    assert "DestinationArn" in stage["AccessLogSettings"]
+    if auth == "IAM":
+        _assert_caller_may_invoke(tpl, "execute-api:Invoke", count=2)
+    _url_output(tpl)
+
+
+@pytest.mark.parametrize("variant", [v for v in VARIANTS if v[0] == URL], ids=variant_id)
+def test_function_url_streams_with_the_chosen_auth(workspace, variant) -> None:
+    _, auth = variant
+    tpl = synthesized(workspace, variant_id(variant)).template
+    (url,) = [r["Properties"] for r in resources(tpl, "AWS::Lambda::Url").values()]
+    assert url["InvokeMode"] == "RESPONSE_STREAM"
+    assert url["AuthType"] == {"IAM": "AWS_IAM", "None": "NONE"}[auth]
+    assert url["Cors"]["AllowOrigins"] == ORIGINS
+    assert resources(tpl, "AWS::ApiGateway::RestApi") == {}
+    assert resources(tpl, "AWS::ApiGatewayV2::Api") == {}
+    if auth == "IAM":
+        _assert_caller_may_invoke(tpl, "lambda:InvokeFunctionUrl", count=1)
+    _url_output(tpl)
+
+
+def _assert_caller_may_invoke(tpl: dict, action: str, count: int) -> None:
+    policies = [
+        p["Properties"]
+        for p in resources(tpl, "AWS::IAM::Policy").values()
+        if any("Caller" in role["Ref"] for role in p["Properties"].get("Roles", []))
+    ]
+    statements = [s for p in policies for s in p["PolicyDocument"]["Statement"]]
+    granted = [s for s in statements if s["Action"] == action]
+    assert granted, statements
+    resources_ = granted[0]["Resource"]
+    assert len(resources_ if isinstance(resources_, list) else [resources_]) == count
+
+
+@pytest.mark.parametrize("variant", [v for v in VARIANTS if v[0] != URL], ids=variant_id)
+def test_shared_handler_serves_every_operation_with_one_function(workspace, variant) -> None:
+    tpl = synthesized(workspace, f"{variant_id(variant)}-shared").template
+    (router,) = _functions(tpl)
+    assert "Router" in router
+    assert json.dumps(tpl).count(f'"{router}", "Arn"') >= 2  # both operations integrate it
+
+
+def test_nested_directory_finds_the_bundle_from_the_monorepo_root(workspace) -> None:
+    entry = synthesized(workspace, "nested-directory")
+    api_file = (entry.api.constructs / "src" / "app" / "apis" / "my-api.ts").read_text()
+    assert "'../../../../../../../dist/packages/apis/my_api/bundle'" in api_file
+    assert len(_functions(entry.template)) == 2
+
+
+def _templates(workspace: dict) -> list[Path]:
+    return sorted(
+        entry.outdir / "Example.template.json"
+        for entry in workspace["synth"].values()
+        if entry.result["ok"]
+    )
+
+
+def test_cfn_lint_finds_no_errors(workspace) -> None:
+    templates = _templates(workspace)
+    result = run_unchecked(BIN / "cfn-lint", "--format", "json", *templates, cwd=workspace["base"])
+    findings = json.loads(result.stdout or "[]")
+    errors = [f for f in findings if f["Level"] == "Error"]
+    assert errors == [], json.dumps(errors, indent=1)[:4000]
+
+
+def test_checkov_finds_no_failed_check(workspace) -> None:
+    templates = _templates(workspace)
+    command = [BIN / "checkov", "--framework", "cloudformation", "--skip-download", "--quiet"]
+    command += ["--compact", "-o", "json"]
+    for path in templates:
+        command += ["-f", path]
+    # --skip-download and BC_SKIP_MAPPING keep checkov offline (no Prisma Cloud look-ups).
+    result = subprocess.run(
+        [str(part) for part in command],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "BC_SKIP_MAPPING": "TRUE"},
+    )
+    reports = json.loads(result.stdout)
+    reports = reports if isinstance(reports, list) else [reports]
+    failed = [
+        (check["check_id"], check["resource"], check["file_path"])
+        for report in reports
+        for check in report["results"]["failed_checks"]
+    ]
+    summary = {key: sum(r["summary"][key] for r in reports) for key in ("passed", "skipped")}
+    print(
+        f"checkov: {summary['passed']} passed, {len(failed)} failed, {summary['skipped']} skipped"
+    )
+    assert failed == []
+
+
+BAD_PROPS = """\
+import {{ App, Stack }} from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import {{ {cls} }} from '{index}';
+
+const cases: Record<string, (stack: Stack) => void> = {{
+  cognitoWithoutIdentity: (stack) =>
+    new {cls}(stack, 'Api', {{
+      integrations: {cls}.defaultIntegrations(stack).build(),
+    }} as never),
+  missingIntegration: (stack) => {{
+    const {{ echo }} = {cls}.defaultIntegrations(stack).build();
+    new {cls}(stack, 'Api', {{ integrations: {{ echo }} as never, identity: {{}} as never }});
+  }},
+  badOrigin: (stack) => {{
+    const userPool = cognito.UserPool.fromUserPoolId(stack, 'Pool', 'eu-west-1_x');
+    const userPoolClient = cognito.UserPoolClient.fromUserPoolClientId(stack, 'Client', 'c');
+    const api = new {cls}(stack, 'Api', {{
+      integrations: {cls}.defaultIntegrations(stack).build(),
+      identity: {{ userPool, userPoolClient }},
+    }});
+    api.restrictCorsTo('https://app.example.com/');
+  }},
+}};
+const messages: Record<string, string> = {{}};
+for (const [name, build] of Object.entries(cases)) {{
+  try {{
+    build(new Stack(new App(), 'Bad'));
+    messages[name] = 'no error';
+  }} catch (error) {{
+    messages[name] = (error as Error).message;
+  }}
+}}
+console.log('MESSAGES ' + JSON.stringify(messages));
+"""
+
+
+def test_bad_props_fail_at_synth_with_a_clear_message(workspace) -> None:
+    api = workspace["synth"][variant_id((REST, "Cognito"))].api
+    script = api.root / "infra" / "bad_props.ts"
+    index = "../" + str((api.constructs / "src").relative_to(api.root))
+    script.write_text(BAD_PROPS.format(cls=api.cls, index=index))
+    result = run(api.root / "node_modules" / ".bin" / "tsx", script, cwd=api.root)
+    line = next(line for line in result.stdout.splitlines() if line.startswith("MESSAGES "))
+    messages = json.loads(line.removeprefix("MESSAGES "))
+    assert "needs the `identity` prop" in messages["cognitoWithoutIdentity"]
+    assert "Missing: stream" in messages["missingIntegration"]
+    assert "restrictCorsTo needs one or more origins" in messages["badOrigin"]
+    assert "'https://app.example.com/'" in messages["badOrigin"]
+
+
+TYPED = """\
+import {{ Stack }} from 'aws-cdk-lib';
+import {{ LambdaIntegration }} from 'aws-cdk-lib/aws-apigateway';
+import {{ {cls} }} from '{index}';
+
+export function build(stack: Stack) {{
+  const other = {cls}.createFunction(stack, 'Other');
+  const api = new {cls}(stack, 'Api', {{
+    integrations: {cls}.defaultIntegrations(stack)
+      .withOverrides({{ stream: {{ integration: new LambdaIntegration(other), note: 'extra' }} }})
+      .build(),
+  }});
+  const note: string = api.integrations.stream.note;
+  {extra}
+  return note;
+}}
+"""
+
+
+def test_operations_follow_the_openapi_spec_in_the_types(tmp_path, modules) -> None:
+    """A new route becomes a typed default integration; an override of a removed one fails."""
+    added = {"/items/{id}": {"put": {"operationId": "update_item", "responses": {}}}}
+    specs = {
+        "added": {**OPENAPI_SPEC, "paths": {**OPENAPI_SPEC["paths"], **added}},
+        "removed": {**OPENAPI_SPEC, "paths": {"/echo": OPENAPI_SPEC["paths"]["/echo"]}},
+    }
+    files = []
+    for key, spec in specs.items():
+        api = render_api(Api(tmp_path / key, "packages", "my-api", REST, "IAM"))
+        build_api_outputs(api, modules, spec)
+        extra = (
+            "api.integrations.update_item.handler.addEnvironment('A', 'B');"
+            if key == "added"
+            else ""
+        )
+        path = api.root / "infra" / "typed.ts"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        index = "../" + str((api.constructs / "src").relative_to(api.root))
+        path.write_text(TYPED.format(cls=api.cls, index=index, extra=extra))
+        files.append(path)
+    output = typecheck(tmp_path / "harness", files, [])
+    errors = [line for line in output.splitlines() if "error TS" in line]
+    assert errors, "removing `stream` from the spec must break its override"
+    assert all("removed/infra/typed.ts" in line for line in errors), output
+    assert any("stream" in line or "never" in line for line in errors), output
+
+
+def _copier_copy(dst: Path, **answers: str) -> str:
+    """`copier copy` as a user runs it non-interactively; returns what it printed."""
+    command = [BIN / "copier", "copy", "--trust", "--defaults", "--vcs-ref", "HEAD"]
+    for key, value in answers.items():
+        command += ["--data", f"{key}={value}"]
+    result = run(*command, TEMPLATE, dst, cwd=dst.parent, env={"NO_COLOR": "1"})
+    return re.sub(r"\x1b\[[0-9;]*m", "", result.stdout + result.stderr)
+
+
+def test_second_api_shares_the_core_files_and_both_synthesize(tmp_path, modules) -> None:
+    root = tmp_path / "monorepo"
+    packages = root / "packages"
+    packages.mkdir(parents=True)
+    first = Api(root, "packages", "my-api", REST, "IAM")
+    second = Api(root, "packages", "orders-api", HTTP, "Cognito")
+    _copier_copy(packages, name=first.name, computeType=first.compute, auth=first.auth)
+    log = _copier_copy(packages, name=second.name, computeType=second.compute, auth=second.auth)
+
+    core = packages / "common" / "constructs" / "src" / "core"
+    words = " ".join(log.split())
+    # Every core module is rendered for every API (whatever its compute type), so that an
+    # update that changes one API's compute type cannot delete a module another API imports.
+    shared = sorted(core.rglob("*.ts"))
+    assert {p.name for p in shared} >= {"rest-api.ts", "http-api.ts", "function-url.ts"}
+    for path in shared:
+        assert f"identical common/constructs/src/core/{path.relative_to(core)}" in words, log
+    for name in ("package.json", "tsconfig.json", "README.md", "scripts/generate_index.py"):
+        assert f"identical common/constructs/{name}" in words, log
+    assert "conflict" not in log, log
+
+    index = (packages / "common" / "constructs" / "src" / "index.ts").read_text()
+    assert "export * from './app/apis/my-api';" in index
+    assert "export * from './app/apis/orders-api';" in index
+    assert "export * from './core/api/http-api';" in index
+    assert "export * from './core/api/rest-api';" in index
+    project = json.loads((packages / "common" / "constructs" / "project.json").read_text())
+    assert {"generate:my-api-metadata", "generate:orders-api-metadata"} <= set(project["targets"])
+    assert project["targets"]["generate:orders-api-metadata"]["dependsOn"] == ["orders-api:openapi"]
+
+    for api in (first, second):
+        build_api_outputs(api, modules)
+    # As a user types it: the project's typecheck target, from the monorepo root.
+    run("sh", "-c", project["targets"]["typecheck"]["options"]["command"], cwd=root)
+
+    example = root / "infra" / "both.ts"
+    example.parent.mkdir()
+    example.write_text(
+        "\n".join(
+            [
+                "import { App, Stack } from 'aws-cdk-lib';",
+                "import * as cognito from 'aws-cdk-lib/aws-cognito';",
+                "import * as iam from 'aws-cdk-lib/aws-iam';",
+                "import { MyApi, OrdersApi, RuntimeConfig }",
+                "  from '../packages/common/constructs/src';",
+                "export function synth(outdir: string): void {",
+                "  const app = new App({ outdir });",
+                "  const stack = new Stack(app, 'Example');",
+                "  const my = new MyApi(stack, 'MyApi', {",
+                "    integrations: MyApi.defaultIntegrations(stack).build(),",
+                "  });",
+                "  my.grantInvokeAccess(new iam.Role(stack, 'Caller', {",
+                "    assumedBy: new iam.AccountRootPrincipal() }));",
+                "  new OrdersApi(stack, 'OrdersApi', {",
+                "    integrations: OrdersApi.defaultIntegrations(stack)",
+                "      .withSharedHandler().build(),",
+                "    identity: {",
+                "      userPool: cognito.UserPool.fromUserPoolId(stack, 'Pool', 'eu-west-1_x'),",
+                "      userPoolClient:",
+                "        cognito.UserPoolClient.fromUserPoolClientId(stack, 'C', 'c'),",
+                "    },",
+                "  });",
+                "  const apis = Object.keys(RuntimeConfig.ensure(stack).config.apis).sort();",
+                "  if (apis.join() !== 'MyApi,OrdersApi') throw new Error(`registered: ${apis}`);",
+                "  app.synth();",
+                "}",
+            ]
+        )
+        + "\n"
+    )
+    outdir = root / "infra" / "both.out"
+    results = synth_all(tmp_path / "harness", [(example, outdir)])
+    assert results[str(example)]["ok"], results
+    tpl = template(outdir)
+    assert len(resources(tpl, "AWS::ApiGateway::RestApi")) == 1
+    assert len(resources(tpl, "AWS::ApiGatewayV2::Api")) == 1
+    assert {key[:8] for key in tpl["Outputs"]} >= {"MyApiUrl", "OrdersAp"}
+
+
+def test_generate_index_is_idempotent_and_keeps_user_targets(tmp_path) -> None:
+    api = render_api(Api(tmp_path / "repo", "packages/apis", "my-api", URL, "None"))
+    script = api.constructs / "scripts" / "generate_index.py"
+    project_file = api.constructs / "project.json"
+    project = json.loads(project_file.read_text())
+    assert project["root"] == "packages/apis/common/constructs"
+    command = project["targets"]["generate:my-api-metadata"]["options"]["command"]
+    assert "dist/packages/apis/my_api/openapi.json" in command
+    project["targets"]["deploy"] = {"executor": "nx:run-commands", "options": {"command": "cdk"}}
+    project_file.write_text(json.dumps(project, indent=4))  # edited by hand
+
+    before = {p: p.read_bytes() for p in (project_file, api.constructs / "src" / "index.ts")}
+    first = run("python3", script, cwd=tmp_path).stdout
+    second = run("python3", script, cwd=tmp_path).stdout
+    assert "project.json" in first and second == ""
+    after = json.loads(project_file.read_text())
+    assert after["targets"]["deploy"]["options"]["command"] == "cdk"
+    assert (api.constructs / "src" / "index.ts").read_bytes() == before[
+        api.constructs / "src" / "index.ts"
+    ]
+    shutil.rmtree(api.constructs / "src" / "app")
+    run("python3", script, cwd=tmp_path)
+    assert "app/apis" not in (api.constructs / "src" / "index.ts").read_text()
+
+
+def test_metadata_generator_reports_a_missing_operation_id(tmp_path) -> None:
+    spec = tmp_path / "openapi.json"
+    spec.write_text(json.dumps({"paths": {"/x": {"get": {"responses": {}}}}}))
+    script = TEMPLATE / "template" / "common" / "constructs" / "scripts" / "generate_metadata.py"
+    result = run_unchecked("python3", script, spec, tmp_path / "out.ts", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "GET /x has no operationId" in result.stderr
+    assert not (tmp_path / "out.ts").exists()
+
+
+def test_metadata_is_regenerated_only_when_the_spec_changes(tmp_path, modules) -> None:
+    api = render_api(Api(tmp_path / "repo", "packages", "my-api", HTTP, "None"))
+    build_api_outputs(api, modules)
+    out = api.constructs / "src" / "generated" / "my-api" / "metadata.gen.ts"
+    text = out.read_text()
+    assert 'stream: { path: "/stream", method: "GET", streaming: true },' in text
+    mtime = out.stat().st_mtime_ns
+    generate_metadata(api)
+    assert out.stat().st_mtime_ns == mtime
+    assert "src/generated/" in (api.constructs / ".gitignore").read_text()

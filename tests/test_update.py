@@ -1,0 +1,366 @@
+"""Day two: `copier update` brings a release's fixes and keeps every line the user wrote.
+
+A throw-away git copy of this template is released twice. An API rendered at the first
+release, committed and then edited the way a team does (`edit_as_user`), is updated to the
+second release with the command the README gives, run from `packages/`.
+"""
+
+import json
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import yaml
+from copier import run_update
+
+from tests.rendering import render
+from tests.template_repo import (
+    API,
+    INIT_FIX,
+    NEW_FILE_TEXT,
+    NEW_PIN,
+    SHARED_FIX,
+    TemplateRepo,
+    assert_same_tree,
+    commit_all,
+    copier,
+    git,
+    is_clean,
+    new_monorepo,
+    ship_fixes,
+    snapshot,
+)
+
+RELEASE_1, RELEASE_2 = "0.1.0", "0.2.0"
+ANSWERS = "my_api/.copier-answers.yml"  # relative to packages/, where the README says to run
+UPDATE = ("update", "--trust", "-a", ANSWERS, "--defaults")
+
+# copier.yml's _skip_if_exists, for the default API: created once, then the user's.
+PROTECTED = ("my_api/my_api/main.py", "my_api/tests/test_main.py")
+
+
+# --- The template's side: what the second release changes ---------------------------------
+MAIN_CHANGE = "# A new example in the next release: existing APIs must not get it.\n"
+RELEASE_2_TITLE = "# MyApi (FastAPI on AWS Lambda)"
+
+
+def change_template(repo: TemplateRepo) -> None:
+    ship_fixes(repo)
+    # The user rewrites the README's title too: the one place both sides change.
+    repo.sub(f"{API}/README.md.jinja", r"^# (.+)$", r"# \1 (FastAPI on AWS Lambda)")
+    repo.edit(f"{API}/{{{{moduleName}}}}/main.py.jinja", lambda text: MAIN_CHANGE + text)
+
+
+# --- The user's side: what a team does between the two releases ----------------------------
+USER_ROUTE = """
+
+@app.get("/orders/{order_id}")
+async def get_order(order_id: int) -> dict[str, int]:
+    return {"order_id": order_id}
+"""
+USER_DEPENDENCY = '    "boto3>=1.35",'
+USER_TEST_FILE = """from fastapi.testclient import TestClient
+
+from my_api.main import app
+
+
+def test_get_order() -> None:
+    assert TestClient(app).get("/orders/7").json() == {"order_id": 7}
+"""
+USER_TEST = """
+
+def test_echo_says_hello_by_default() -> None:
+    assert client.get("/echo").json() == {"message": "hello"}
+"""
+USER_TITLE = "# Orders (owned by the orders team)"
+USER_README_SECTION = "\n## Runbook\n\nPage the orders team; the dashboards are in Grafana.\n"
+
+
+def edit_as_user(packages: Path) -> None:
+    api = packages / "my_api"
+    append(api / "my_api/main.py", USER_ROUTE)
+    append(api / "tests/test_main.py", USER_TEST)
+    (api / "tests/test_orders.py").write_text(USER_TEST_FILE)
+    pyproject = api / "pyproject.toml"
+    pyproject.write_text(
+        re.sub(
+            r"^dependencies = \[$",
+            f"dependencies = [\n{USER_DEPENDENCY}",
+            pyproject.read_text(),
+            count=1,
+            flags=re.M,
+        )
+    )
+    readme = api / "README.md"
+    _, body = readme.read_text().split("\n", 1)
+    readme.write_text(f"{USER_TITLE}\n{body}{USER_README_SECTION}")
+
+
+def append(path: Path, text: str) -> None:
+    path.write_text(path.read_text() + text)
+
+
+def keep_our_side(text: str) -> str:
+    """Resolve Copier's inline conflicts the way a user keeping their version does."""
+    return re.sub(
+        r"^<<<<<<< before updating\n(.*?)^=======\n.*?^>>>>>>> after updating\n",
+        r"\1",
+        text,
+        flags=re.M | re.S,
+    )
+
+
+# --- Fixtures --------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> TemplateRepo:
+    repo = TemplateRepo.from_working_tree(tmp_path_factory.mktemp("template"))
+    repo.release(RELEASE_1)
+    change_template(repo)
+    repo.release(RELEASE_2)
+    return repo
+
+
+def rendered_monorepo(root: Path, template: TemplateRepo, release: str, **answers) -> Path:
+    """A monorepo with my-api rendered at `release` and committed; returns its packages/."""
+    new_monorepo(root)
+    render(root / "packages", template=template.path, vcs_ref=release, **answers)
+    commit_all(root, f"Render my-api {release}")
+    return root / "packages"
+
+
+@pytest.fixture(scope="module")
+def updated(template: TemplateRepo, tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
+    """The user's API after `copier update` from the first release to the second."""
+    packages = rendered_monorepo(tmp_path_factory.mktemp("user") / "repo", template, RELEASE_1)
+    edit_as_user(packages)
+    commit_all(packages.parent, "Our routes, tests, dependency and README")
+    before = snapshot(packages)
+
+    result = copier(*UPDATE, cwd=packages)  # latest tag: RELEASE_2
+    assert result.returncode == 0, result.stderr
+
+    fresh = rendered_monorepo(tmp_path_factory.mktemp("fresh") / "repo", template, RELEASE_2)
+    edit_as_user(fresh)
+    return SimpleNamespace(
+        packages=packages,
+        before=before,
+        after=snapshot(packages),
+        fresh_with_edits=snapshot(fresh),
+    )
+
+
+def text(tree: dict[str, bytes], path: str) -> str:
+    return tree[path].decode()
+
+
+# --- The update ------------------------------------------------------------------------------
+def test_every_user_edit_survives_the_update(updated: SimpleNamespace) -> None:
+    after = updated.after
+    assert text(after, "my_api/my_api/main.py").endswith(USER_ROUTE)
+    assert text(after, "my_api/tests/test_main.py").endswith(USER_TEST)
+    assert text(after, "my_api/tests/test_orders.py") == USER_TEST_FILE
+    assert USER_DEPENDENCY in text(after, "my_api/pyproject.toml").splitlines()
+    readme = text(after, "my_api/README.md")
+    assert USER_TITLE in readme.splitlines()
+    assert readme.endswith(USER_README_SECTION)
+
+
+def test_every_template_change_arrives(updated: SimpleNamespace) -> None:
+    after = updated.after
+    assert text(after, "my_api/my_api/init.py").endswith(INIT_FIX)
+    assert NEW_PIN in text(after, "my_api/pyproject.toml").splitlines()
+    assert text(after, "my_api/my_api/health.py") == NEW_FILE_TEXT.replace("{{ name }}", "my-api")
+    assert text(after, "common/constructs/scripts/generate_index.py").endswith(SHARED_FIX)
+    assert RELEASE_2_TITLE in text(after, "my_api/README.md").splitlines()
+    answers = yaml.safe_load(text(after, "my_api/.copier-answers.yml"))
+    assert answers["_commit"] == RELEASE_2
+    assert answers["port"] == 8000
+
+
+def test_files_created_once_are_left_to_the_user(updated: SimpleNamespace) -> None:
+    for path in PROTECTED:
+        assert updated.after[path] == updated.before[path], path
+    assert MAIN_CHANGE in text(updated.fresh_with_edits, "my_api/my_api/main.py")
+
+
+def test_conflict_markers_only_where_both_sides_changed_the_same_lines(
+    updated: SimpleNamespace,
+) -> None:
+    conflicted = sorted(path for path, data in updated.after.items() if b"<<<<<<<" in data)
+    assert conflicted == ["my_api/README.md"]
+    readme = text(updated.after, "my_api/README.md")
+    assert readme.startswith(
+        "<<<<<<< before updating\n"
+        f"{USER_TITLE}\n"
+        "=======\n"
+        f"{RELEASE_2_TITLE}\n"
+        ">>>>>>> after updating\n"
+    )
+    assert readme.count("<<<<<<<") == readme.count("=======") == readme.count(">>>>>>>") == 1
+    # Git lists the file as unmerged, so `git status` shows what to resolve, with both sides
+    # staged: `git checkout --ours` (the user's) or `--theirs` (the new release's) work.
+    unmerged = git("diff", "--name-only", "--diff-filter=U", cwd=updated.packages)
+    assert unmerged.split() == ["packages/my_api/README.md"]
+    ours = git("show", ":2:packages/my_api/README.md", cwd=updated.packages)
+    theirs = git("show", ":3:packages/my_api/README.md", cwd=updated.packages)
+    assert ours == text(updated.before, "my_api/README.md")
+    assert theirs.startswith(RELEASE_2_TITLE + "\n")
+    assert USER_README_SECTION not in theirs
+
+
+def test_update_leaves_no_rejected_hunks(updated: SimpleNamespace) -> None:
+    leftovers = [path for path in updated.after if path.endswith((".rej", ".orig"))]
+    assert leftovers == []
+
+
+def test_update_equals_a_fresh_copy_of_the_new_release_plus_the_users_edits(
+    updated: SimpleNamespace,
+) -> None:
+    actual = dict(updated.after)
+    actual["my_api/README.md"] = keep_our_side(text(actual, "my_api/README.md")).encode()
+    expected = dict(updated.fresh_with_edits)
+    for path in PROTECTED:  # the user's version, written against the first release
+        expected[path] = updated.before[path]
+    assert_same_tree(actual, expected)
+
+
+# --- Around the update -----------------------------------------------------------------------
+@pytest.fixture
+def packages(template: TemplateRepo, tmp_path: Path) -> Path:
+    """my-api at the first release, committed, untouched."""
+    return rendered_monorepo(tmp_path / "repo", template, RELEASE_1)
+
+
+def test_check_update_reports_the_new_release(packages: Path) -> None:
+    result = copier("check-update", "-a", ANSWERS, "--output-format", "json", cwd=packages)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "update_available": True,
+        "current_version": RELEASE_1,
+        "latest_version": RELEASE_2,
+    }
+
+
+@pytest.mark.parametrize(
+    ("trust", "message"),
+    [
+        # What the README's command prints when `-a` is forgotten ...
+        (
+            ["--trust"],
+            "Cannot update because cannot obtain old template references from "
+            "`.copier-answers.yml`.",
+        ),
+        # ... and what Copier prints without --trust as well.
+        ([], "TypeError: Template not found"),
+    ],
+    ids=["trust", "no-trust"],
+)
+def test_update_without_the_answers_file_fails_and_changes_nothing(
+    packages: Path, trust: list[str], message: str
+) -> None:
+    before = snapshot(packages)
+    result = copier("update", *trust, "--defaults", cwd=packages)
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert snapshot(packages) == before
+    assert is_clean(packages)
+
+
+def test_update_of_a_dirty_tree_stops_and_changes_nothing(packages: Path) -> None:
+    append(packages / "my_api/my_api/main.py", "# work in progress\n")
+    before = snapshot(packages)
+    result = copier(*UPDATE, cwd=packages)
+    assert result.returncode == 1
+    assert "Destination repository is dirty; cannot continue." in result.stderr
+    assert snapshot(packages) == before
+
+
+def test_update_with_a_bad_answer_stops_and_changes_nothing(packages: Path) -> None:
+    before = snapshot(packages)
+    result = copier(*UPDATE, "--data", "port=80", cwd=packages)
+    assert result.returncode == 1
+    assert "Validation error for question 'port': Port 80 is out of range" in result.stderr
+    assert snapshot(packages) == before
+    assert is_clean(packages)
+
+
+def test_changing_an_answer_rerenders_at_the_same_release(
+    template: TemplateRepo, packages: Path, tmp_path: Path
+) -> None:
+    new_answers = {"computeType": "ServerlessApiGatewayHttpApi", "auth": "Cognito"}
+    data = [arg for key, value in new_answers.items() for arg in ("--data", f"{key}={value}")]
+    result = copier(*UPDATE, "--vcs-ref=:current:", *data, cwd=packages)
+    assert result.returncode == 0, result.stderr
+
+    answers = yaml.safe_load((packages / ANSWERS).read_text())
+    assert answers["_commit"] == RELEASE_1
+    assert {key: answers[key] for key in new_answers} == new_answers
+    fresh = rendered_monorepo(tmp_path / "fresh", template, RELEASE_1, **new_answers)
+    assert_same_tree(snapshot(packages), snapshot(fresh))
+
+
+# --- Layout changes --------------------------------------------------------------------------
+TEST_MAIN = f"{API}/tests/test_main.py.jinja"
+TEST_ROUTES = f"{API}/tests/test_routes.py.jinja"
+MOVE_TEST_MAIN = """_migrations:
+  - version: "0.2.0"
+    when: "{{ _stage == 'before' }}"
+    command: [git, mv, -k, "{{ _copier_conf.answers_file.parent }}/tests/test_main.py",
+              "{{ _copier_conf.answers_file.parent }}/tests/test_routes.py"]
+"""
+
+
+def release_that_renames_test_main(repo: TemplateRepo) -> None:
+    """The migration recipe of copier.yml, applied to a rename of tests/test_main.py."""
+    repo.move(TEST_MAIN, TEST_ROUTES)
+    repo.edit(
+        "copier.yml",
+        lambda text: text.replace(
+            "_skip_if_exists:\n", '_skip_if_exists:\n  - "*/tests/test_routes.py"\n', 1
+        ).replace("_migrations:\n", MOVE_TEST_MAIN, 1),
+    )
+
+
+@pytest.fixture(scope="module")
+def renaming_template(tmp_path_factory: pytest.TempPathFactory) -> TemplateRepo:
+    repo = TemplateRepo.from_working_tree(tmp_path_factory.mktemp("renaming-template"))
+    repo.release(RELEASE_1)
+    release_that_renames_test_main(repo)
+    repo.release(RELEASE_2)
+    return repo
+
+
+@pytest.mark.parametrize("user_deleted_it", [False, True], ids=["edited", "deleted"])
+def test_a_release_that_moves_a_user_file_moves_the_users_version(
+    renaming_template: TemplateRepo, tmp_path: Path, user_deleted_it: bool
+) -> None:
+    packages = rendered_monorepo(tmp_path / "repo", renaming_template, RELEASE_1)
+    tests = packages / "my_api/tests"
+    rendered = (tests / "test_main.py").read_text()  # the rename leaves the content alone
+    if user_deleted_it:
+        (tests / "test_main.py").unlink()
+    else:
+        append(tests / "test_main.py", USER_TEST)
+    commit_all(packages.parent, "Our tests")
+
+    run_update(
+        str(packages),
+        answers_file=ANSWERS,
+        vcs_ref=RELEASE_2,
+        defaults=True,
+        overwrite=True,
+        unsafe=True,
+        quiet=True,
+    )
+
+    assert not (tests / "test_main.py").exists()
+    moved = (tests / "test_routes.py").read_text()
+    if user_deleted_it:  # nothing to move: the new release's file, as for a new API
+        assert moved == rendered
+    else:
+        assert moved == rendered + USER_TEST
+        status = git("status", "--porcelain", "--", "my_api/tests", cwd=packages)
+        assert status.splitlines() == [
+            "R  packages/my_api/tests/test_main.py -> packages/my_api/tests/test_routes.py"
+        ]
