@@ -27,7 +27,14 @@ API_FILES = {
     "tests/test_lambda_handler.py",
     "tests/test_main.py",
 }
-MODULE_FILES = {"__init__.py", "init.py", "main.py", "middleware.py", "observability.py"}
+MODULE_FILES = {
+    "__init__.py",
+    "init.py",
+    "main.py",
+    "middleware.py",
+    "observability.py",
+    "request_metrics.py",
+}
 
 CASES = [
     pytest.param({"computeType": compute, "auth": auth}, id=variant_id((compute, auth)))
