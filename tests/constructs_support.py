@@ -245,6 +245,13 @@ def typecheck(harness: Path, files: list[Path], include: list[Path]) -> str:
     return result.stdout + result.stderr
 
 
+def lint(constructs: Path) -> dict:
+    """`biome ci` in a constructs folder (lint, format check, import order); its JSON report."""
+    biome = constructs / "node_modules" / ".bin" / "biome"
+    result = run_unchecked(biome, "ci", "--reporter=json", "--colors=off", cwd=constructs)
+    return json.loads(result.stdout)
+
+
 SYNTH_DRIVER = """\
 // Synthesizes each [module, outdir] given as JSON and reports how each one went.
 const jobs: [string, string][] = JSON.parse(process.argv[2]);

@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from copier import run_copy
+from copier import run_copy, run_update
 
 TEMPLATE = Path(__file__).resolve().parents[1]
 
@@ -30,20 +30,33 @@ def variant_id(variant: tuple[str, str]) -> str:
     return f"{compute.removeprefix('Serverless')}-{auth}"
 
 
+# Copier as a user runs it non-interactively: trusting the template's tasks, taking defaults.
+NON_INTERACTIVE = {"defaults": True, "unsafe": True, "quiet": True}
+
+
 def render(dst: Path, template: Path = TEMPLATE, vcs_ref: str = "HEAD", **answers: Any) -> Path:
     """`copier copy --trust --defaults` with the given answers; returns the destination.
 
     `vcs_ref="HEAD"` renders the working tree (uncommitted changes included) rather than the
     latest release tag, which is what Copier would pick by default.
     """
-    run_copy(
-        str(template),
+    run_copy(str(template), str(dst), data=answers, vcs_ref=vcs_ref, **NON_INTERACTIVE)
+    return dst
+
+
+def update(dst: Path, answers_file: str, vcs_ref: str | None = None, **answers: Any) -> Path:
+    """`copier update --trust --defaults -a <answers_file>` from `dst`, with changed answers.
+
+    `vcs_ref=None` takes the latest release tag, as Copier does; `overwrite` is what its
+    command line sets for an update.
+    """
+    run_update(
         str(dst),
+        answers_file=answers_file,
         data=answers,
-        defaults=True,
-        unsafe=True,
-        quiet=True,
         vcs_ref=vcs_ref,
+        overwrite=True,
+        **NON_INTERACTIVE,
     )
     return dst
 

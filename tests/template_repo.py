@@ -16,6 +16,9 @@ from pathlib import Path
 
 from tests.rendering import TEMPLATE
 
+# The two releases the day-two tests update between.
+RELEASE_1, RELEASE_2 = "0.1.0", "0.2.0"
+
 # A fixed identity and clock so commits never depend on the machine's git configuration.
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Template Tests",
@@ -95,6 +98,15 @@ class TemplateRepo:
     @classmethod
     def from_working_tree(cls, path: Path) -> "TemplateRepo":
         return cls(init_repo(copy_working_tree(path), "Template at the first release"))
+
+    @classmethod
+    def released_twice(cls, path: Path, change: Callable[["TemplateRepo"], None]) -> "TemplateRepo":
+        """This template released as RELEASE_1, changed by `change`, released as RELEASE_2."""
+        repo = cls.from_working_tree(path)
+        repo.release(RELEASE_1)
+        change(repo)
+        repo.release(RELEASE_2)
+        return repo
 
     def __str__(self) -> str:
         return str(self.path)

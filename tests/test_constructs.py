@@ -1,4 +1,5 @@
-"""The rendered CDK constructs type-check, synthesize, and pass cfn-lint, cdk-nag and checkov.
+"""The rendered CDK constructs type-check, lint clean, synthesize, and pass cfn-lint, cdk-nag and
+checkov.
 
 Every variant is rendered into its own monorepo; all of them are type-checked by one `tsc`
 and synthesized by one `tsx` process (loading aws-cdk-lib is most of the cost), with
@@ -21,6 +22,8 @@ from tests.constructs_support import (
     Api,
     build_api_outputs,
     generate_metadata,
+    link_node_modules,
+    lint,
     node_modules,
     render_api,
     resources,
@@ -101,6 +104,34 @@ def synthesized(workspace: dict, key: str) -> Synthesized:
 
 def test_constructs_and_examples_typecheck_with_zero_errors(workspace) -> None:
     assert workspace["tsc"].strip() == ""
+
+
+def _assert_lint_clean(constructs: Path) -> None:
+    report = lint(constructs)
+    assert report["diagnostics"] == [], json.dumps(report["diagnostics"], indent=1)[:4000]
+    summary = report["summary"]
+    assert (summary["errors"], summary["warnings"], summary["infos"]) == (0, 0, 0), summary
+    sources = [
+        path
+        for path in (constructs / "src").rglob("*.ts")
+        if "generated" not in path.relative_to(constructs / "src").parts
+    ]
+    assert summary["unchanged"] >= len(sources) > 0, summary  # every source file was read
+
+
+@pytest.mark.parametrize("key", [variant_id(v) for v in VARIANTS] + ["nested-directory"])
+def test_rendered_typescript_is_lint_clean_and_formatted(workspace, key) -> None:
+    _assert_lint_clean(synthesized(workspace, key).api.constructs)
+
+
+@pytest.mark.parametrize("compute", [REST, HTTP, URL])
+def test_long_api_name_renders_formatted_typescript(tmp_path, modules, compute) -> None:
+    """Lines that hold the API's name stay as the formatter wants them, up to 24 characters."""
+    api = render_api(
+        Api(tmp_path, "packages/services", "customer-loyalty-points-api", compute, "None")
+    )
+    link_node_modules(api.constructs, modules)
+    _assert_lint_clean(api.constructs)
 
 
 @pytest.mark.parametrize("key", [variant_id(v) for v in VARIANTS] + ["nested-directory"])
@@ -458,8 +489,9 @@ def test_second_api_shares_the_core_files_and_both_synthesize(tmp_path, modules)
 
     for api in (first, second):
         build_api_outputs(api, modules)
-    # As a user types it: the project's typecheck target, from the monorepo root.
-    run("sh", "-c", project["targets"]["typecheck"]["options"]["command"], cwd=root)
+    # As a user types them: the project's typecheck and lint targets, from the monorepo root.
+    for target in ("typecheck", "lint"):
+        run("sh", "-c", project["targets"][target]["options"]["command"], cwd=root)
 
     example = root / "infra" / "both.ts"
     example.parent.mkdir()

@@ -5,11 +5,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from copier import run_update
 
 from extensions.naming import kebab, pascal, snake
+from tests import rendering
 from tests.rendering import render
 from tests.template_repo import (
+    RELEASE_1,
+    RELEASE_2,
     TemplateRepo,
     assert_same_tree,
     commit_all,
@@ -20,7 +22,6 @@ from tests.template_repo import (
     snapshot,
 )
 
-RELEASE_1, RELEASE_2 = "0.1.0", "0.2.0"
 FIRST = {"name": "my-api"}  # the defaults: REST API, IAM
 # A second API with the other compute types and auths.
 SECONDS = [
@@ -69,16 +70,7 @@ def api_files(packages: Path, answers: dict[str, str]) -> dict[str, bytes]:
 
 def update(packages: Path, answers: dict[str, str], release: str, **data: str) -> None:
     """`copier update --trust --defaults -a <api_dir>/.copier-answers.yml`, from packages/."""
-    run_update(
-        str(packages),
-        answers_file=f"{folder(answers)}/.copier-answers.yml",
-        data=data,
-        vcs_ref=release,
-        defaults=True,
-        overwrite=True,
-        unsafe=True,
-        quiet=True,
-    )
+    rendering.update(packages, f"{folder(answers)}/.copier-answers.yml", release, **data)
 
 
 def monorepo_with(root: Path, template: TemplateRepo, release: str, *apis: dict) -> Path:

@@ -12,14 +12,15 @@ from types import SimpleNamespace
 
 import pytest
 import yaml
-from copier import run_update
 
-from tests.rendering import render
+from tests.rendering import render, update
 from tests.template_repo import (
     API,
     INIT_FIX,
     NEW_FILE_TEXT,
     NEW_PIN,
+    RELEASE_1,
+    RELEASE_2,
     SHARED_FIX,
     TemplateRepo,
     assert_same_tree,
@@ -32,7 +33,6 @@ from tests.template_repo import (
     snapshot,
 )
 
-RELEASE_1, RELEASE_2 = "0.1.0", "0.2.0"
 ANSWERS = "my_api/.copier-answers.yml"  # relative to packages/, where the README says to run
 UPDATE = ("update", "--trust", "-a", ANSWERS, "--defaults")
 
@@ -114,11 +114,7 @@ def keep_our_side(text: str) -> str:
 # --- Fixtures --------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> TemplateRepo:
-    repo = TemplateRepo.from_working_tree(tmp_path_factory.mktemp("template"))
-    repo.release(RELEASE_1)
-    change_template(repo)
-    repo.release(RELEASE_2)
-    return repo
+    return TemplateRepo.released_twice(tmp_path_factory.mktemp("template"), change_template)
 
 
 def rendered_monorepo(root: Path, template: TemplateRepo, release: str, **answers) -> Path:
@@ -324,11 +320,9 @@ def release_that_renames_test_main(repo: TemplateRepo) -> None:
 
 @pytest.fixture(scope="module")
 def renaming_template(tmp_path_factory: pytest.TempPathFactory) -> TemplateRepo:
-    repo = TemplateRepo.from_working_tree(tmp_path_factory.mktemp("renaming-template"))
-    repo.release(RELEASE_1)
-    release_that_renames_test_main(repo)
-    repo.release(RELEASE_2)
-    return repo
+    return TemplateRepo.released_twice(
+        tmp_path_factory.mktemp("renaming-template"), release_that_renames_test_main
+    )
 
 
 @pytest.mark.parametrize("user_deleted_it", [False, True], ids=["edited", "deleted"])
@@ -344,15 +338,7 @@ def test_a_release_that_moves_a_user_file_moves_the_users_version(
         append(tests / "test_main.py", USER_TEST)
     commit_all(packages.parent, "Our tests")
 
-    run_update(
-        str(packages),
-        answers_file=ANSWERS,
-        vcs_ref=RELEASE_2,
-        defaults=True,
-        overwrite=True,
-        unsafe=True,
-        quiet=True,
-    )
+    update(packages, ANSWERS, RELEASE_2)
 
     assert not (tests / "test_main.py").exists()
     moved = (tests / "test_routes.py").read_text()

@@ -13,7 +13,7 @@ export type FunctionOptions = Partial<lambda.FunctionProps>;
  * The reviewed exceptions to cdk-nag and checkov rules are recorded here, once.
  */
 export class ApiFunction extends lambda.Function {
-  constructor(scope: Construct, id: string, props: lambda.FunctionProps) {
+  public constructor(scope: Construct, id: string, props: lambda.FunctionProps) {
     super(scope, id, {
       timeout: Duration.seconds(30),
       tracing: lambda.Tracing.ACTIVE,
@@ -47,8 +47,14 @@ export class ApiFunction extends lambda.Function {
         id: 'CKV_AWS_115',
         comment: 'Concurrency is left to the account pool; reserve it per function if needed.',
       },
-      { id: 'CKV_AWS_116', comment: 'Invoked synchronously by its API: no async events to dead-letter.' },
-      { id: 'CKV_AWS_117', comment: 'Reaches only AWS APIs; pass `vpc` in the options to place it in one.' },
+      {
+        id: 'CKV_AWS_116',
+        comment: 'Invoked synchronously by its API: no async events to dead-letter.',
+      },
+      {
+        id: 'CKV_AWS_117',
+        comment: 'Reaches only AWS APIs; pass `vpc` in the options to place it in one.',
+      },
       {
         id: 'CKV_AWS_173',
         comment: 'Environment holds configuration only (no secrets); Lambda encrypts it at rest.',

@@ -1,19 +1,12 @@
-import { CfnOutput, Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { Construct } from 'constructs';
-import { RuntimeConfig } from '../runtime-config';
+import type { Construct } from 'constructs';
+import { ApiBase } from './api-base';
 import { ApiFunction, type FunctionOptions } from './api-function';
 import type { ApiAuth } from './auth';
 import { skipCheckov } from './checkov';
-import {
-  ALLOWED_ORIGINS_ENV,
-  ANY_ORIGIN,
-  CORS_ALLOW_HEADERS,
-  CORS_EXPOSE_HEADERS,
-  CORS_MAX_AGE_SECONDS,
-  checkOrigins,
-} from './cors';
+import { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS, CORS_MAX_AGE_SECONDS } from './cors';
 
 /**
  * Version of the AWS Lambda Web Adapter layer (x86_64), published by AWS in every commercial
@@ -48,15 +41,13 @@ export interface FunctionUrlApiBaseProps {
  * streaming routes reach the client chunk by chunk. No API Gateway: no 29 s limit and no
  * per-request fee, but also no per-route authorization or throttling.
  */
-export class FunctionUrlApiBase extends Construct {
+export class FunctionUrlApiBase extends ApiBase {
   /** The function running the whole app. */
   public readonly handler: lambda.Function;
   /** The function's URL. */
   public readonly functionUrl: lambda.FunctionUrl;
   /** Base URL of the API, ending with `/`. */
   public readonly url: string;
-
-  private corsOrigins: readonly string[] = [ANY_ORIGIN];
 
   public constructor(scope: Construct, id: string, props: FunctionUrlApiBaseProps) {
     super(scope, id);
@@ -87,7 +78,7 @@ export class FunctionUrlApiBase extends Construct {
       authType,
       invokeMode: lambda.InvokeMode.RESPONSE_STREAM,
       cors: {
-        allowedOrigins: Lazy.list({ produce: () => [...this.corsOrigins] }),
+        allowedOrigins: this.corsOriginsToken(),
         allowedMethods: [lambda.HttpMethod.ALL],
         allowedHeaders: [...CORS_ALLOW_HEADERS],
         exposedHeaders: [...CORS_EXPOSE_HEADERS],
@@ -102,23 +93,16 @@ export class FunctionUrlApiBase extends Construct {
       });
     }
 
-    this.url = this.functionUrl.url;
-    new CfnOutput(this, 'Url', { value: this.url, description: `${props.apiName} base URL` });
-    RuntimeConfig.ensure(this).registerApi(props.apiName, this.url);
-  }
-
-  /**
-   * Allow browsers from these origins only (default: any origin): narrows the URL's CORS
-   * configuration and sets `ALLOWED_ORIGINS` on the function so its responses match.
-   */
-  public restrictCorsTo(...origins: string[]): void {
-    this.corsOrigins = checkOrigins(this, origins);
-    this.handler.addEnvironment(ALLOWED_ORIGINS_ENV, this.corsOrigins.join(','));
+    this.url = this.publishUrl(props.apiName, this.functionUrl.url);
   }
 
   /** Lets `grantee` call the URL with SigV4-signed requests (IAM auth). */
   protected grantInvokeUrl(grantee: iam.IGrantable): iam.Grant {
     return this.handler.grantInvokeUrl(grantee);
+  }
+
+  protected override handlers(): readonly lambda.Function[] {
+    return [this.handler];
   }
 }
 

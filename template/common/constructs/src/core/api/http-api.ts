@@ -1,31 +1,16 @@
-import { CfnOutput, Duration, Lazy, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   HttpIamAuthorizer,
   HttpUserPoolAuthorizer,
 } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
-import { RuntimeConfig } from '../runtime-config';
-import { functionsOf } from './api-function';
+import type { Construct } from 'constructs';
 import { type ApiAuth, requireIdentity } from './auth';
 import { skipCheckov } from './checkov';
-import {
-  ALLOWED_ORIGINS_ENV,
-  ANY_ORIGIN,
-  CORS_ALLOW_HEADERS,
-  CORS_EXPOSE_HEADERS,
-  CORS_MAX_AGE_SECONDS,
-  checkOrigins,
-} from './cors';
+import { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS, CORS_MAX_AGE_SECONDS } from './cors';
+import { GatewayApiBase } from './gateway-api';
 import type { OperationIntegration } from './integration-builder';
-import {
-  checkIntegrations,
-  type OperationDetails,
-  type GatewayApiProps,
-  type OperationsMetadata,
-} from './operations';
+import type { GatewayApiProps } from './operations';
 
 /** Route options an override may change. */
 export interface HttpRouteOptions {
@@ -65,35 +50,27 @@ export interface HttpApiBaseProps<TOperationId extends string, TIntegrations>
 export class HttpApiBase<
   TOperationId extends string,
   TIntegrations extends { readonly [K in TOperationId]: HttpOperationIntegration },
-> extends Construct {
+> extends GatewayApiBase<TOperationId, TIntegrations> {
   /** The underlying HTTP API. */
   public readonly api: apigwv2.HttpApi;
   /** Its `$default` stage. */
   public readonly stage: apigwv2.HttpStage;
-  /** Each operation's integration (and, for defaults, its `handler`). */
-  public readonly integrations: TIntegrations;
   /** Base URL of the API, ending with `/`. */
   public readonly url: string;
-
-  private corsOrigins: readonly string[] = [ANY_ORIGIN];
-  private readonly operations: OperationsMetadata<TOperationId>;
 
   public constructor(
     scope: Construct,
     id: string,
     props: HttpApiBaseProps<TOperationId, TIntegrations>,
   ) {
-    super(scope, id);
-    checkIntegrations(this, props.operations, props.integrations);
-    this.integrations = props.integrations;
-    this.operations = props.operations;
+    super(scope, id, props);
     const authorizer = this.authorizer(props.auth);
 
     this.api = new apigwv2.HttpApi(this, 'Api', {
       apiName: props.apiName,
       createDefaultStage: false,
       corsPreflight: {
-        allowOrigins: Lazy.list({ produce: () => [...this.corsOrigins] }),
+        allowOrigins: this.corsOriginsToken(),
         allowMethods: [apigwv2.CorsHttpMethod.ANY],
         allowHeaders: [...CORS_ALLOW_HEADERS],
         exposeHeaders: [...CORS_EXPOSE_HEADERS],
@@ -102,13 +79,7 @@ export class HttpApiBase<
       ...props.httpApiProps,
     });
 
-    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
-      retention: logs.RetentionDays.ONE_MONTH,
-    });
-    skipCheckov(accessLogs, {
-      id: 'CKV_AWS_158',
-      comment: 'CloudWatch Logs encrypts log data at rest; access logs hold no secrets.',
-    });
+    const accessLogs = this.createAccessLogs();
     this.stage = new apigwv2.HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       stageName: '$default',
@@ -138,34 +109,11 @@ export class HttpApiBase<
       }
     }
 
-    this.url = this.stage.url;
-    new CfnOutput(this, 'Url', { value: this.url, description: `${props.apiName} base URL` });
-    RuntimeConfig.ensure(this).registerApi(props.apiName, this.url);
+    this.url = this.publishUrl(props.apiName, this.stage.url);
   }
 
-  /**
-   * Allow browsers from these origins only (default: any origin): narrows the API's CORS
-   * configuration and sets `ALLOWED_ORIGINS` on every function so their responses match.
-   */
-  public restrictCorsTo(...origins: string[]): void {
-    this.corsOrigins = checkOrigins(this, origins);
-    for (const handler of functionsOf(this.integrations)) {
-      handler.addEnvironment(ALLOWED_ORIGINS_ENV, this.corsOrigins.join(','));
-    }
-  }
-
-  /**
-   * Lets `grantee` call every operation (IAM auth: SigV4-signed requests). The grant lists each
-   * operation's route, so it stays least-privilege: path parameters become `*`.
-   */
-  protected grantExecuteApi(grantee: iam.IGrantable): iam.Grant {
-    return iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['execute-api:Invoke'],
-      resourceArns: Object.values<OperationDetails>(this.operations).map(({ method, path }) =>
-        this.api.arnForExecuteApi(method, path.replace(/{[^}]+}/g, '*'), this.stage.stageName),
-      ),
-    });
+  protected override arnForExecuteApi(method: string, path: string): string {
+    return this.api.arnForExecuteApi(method, path, this.stage.stageName);
   }
 
   private authorizer(auth: ApiAuth): apigwv2.IHttpRouteAuthorizer {

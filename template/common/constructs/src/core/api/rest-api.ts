@@ -1,26 +1,13 @@
-import { CfnOutput, Lazy, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Lazy, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
-import { RuntimeConfig } from '../runtime-config';
-import { functionsOf } from './api-function';
+import type { Construct } from 'constructs';
 import { type ApiAuth, requireIdentity } from './auth';
 import { skipCheckov } from './checkov';
-import {
-  ALLOWED_ORIGINS_ENV,
-  ANY_ORIGIN,
-  CORS_ALLOW_HEADERS,
-  CORS_MAX_AGE_SECONDS,
-  checkOrigins,
-} from './cors';
+import { CORS_ALLOW_HEADERS, CORS_MAX_AGE_SECONDS } from './cors';
+import { GatewayApiBase } from './gateway-api';
 import type { OperationIntegration } from './integration-builder';
-import {
-  checkIntegrations,
-  type GatewayApiProps,
-  type OperationDetails,
-  type OperationsMetadata,
-} from './operations';
+import type { GatewayApiProps, OperationDetails } from './operations';
 
 /** How a REST API serves one operation: any API Gateway integration, plus method options. */
 export type RestOperationIntegration = OperationIntegration<
@@ -45,35 +32,21 @@ export interface RestApiBaseProps<TOperationId extends string, TIntegrations>
 export class RestApiBase<
   TOperationId extends string,
   TIntegrations extends { readonly [K in TOperationId]: RestOperationIntegration },
-> extends Construct {
+> extends GatewayApiBase<TOperationId, TIntegrations> {
   /** The underlying REST API. */
   public readonly api: apigateway.RestApi;
-  /** Each operation's integration (and, for defaults, its `handler`). */
-  public readonly integrations: TIntegrations;
   /** Base URL of the API's stage, ending with `/`. */
   public readonly url: string;
-
-  private corsOrigins: readonly string[] = [ANY_ORIGIN];
-  private readonly operations: OperationsMetadata<TOperationId>;
 
   public constructor(
     scope: Construct,
     id: string,
     props: RestApiBaseProps<TOperationId, TIntegrations>,
   ) {
-    super(scope, id);
-    checkIntegrations(this, props.operations, props.integrations);
-    this.integrations = props.integrations;
-    this.operations = props.operations;
+    super(scope, id, props);
     const methodAuth = this.methodAuth(props.auth);
 
-    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
-      retention: logs.RetentionDays.ONE_MONTH,
-    });
-    skipCheckov(accessLogs, {
-      id: 'CKV_AWS_158',
-      comment: 'CloudWatch Logs encrypts log data at rest; access logs hold no secrets.',
-    });
+    const accessLogs = this.createAccessLogs();
     this.api = new apigateway.RestApi(this, 'Api', {
       restApiName: props.apiName,
       endpointTypes: [apigateway.EndpointType.REGIONAL],
@@ -103,40 +76,19 @@ export class RestApiBase<
         const { integration, options } = props.integrations[operationId];
         resource.addMethod(details.method, integration, { ...methodAuth, ...options });
       }
-      this.addPreflight(resource, operations.map(([, details]) => details.method));
+      this.addPreflight(
+        resource,
+        operations.map(([, details]) => details.method),
+      );
     }
     this.addCorsToGatewayErrors();
     this.acknowledgeFindings(props.auth);
 
-    this.url = this.api.url;
-    new CfnOutput(this, 'Url', { value: this.url, description: `${props.apiName} base URL` });
-    RuntimeConfig.ensure(this).registerApi(props.apiName, this.url);
+    this.url = this.publishUrl(props.apiName, this.api.url);
   }
 
-  /**
-   * Allow browsers from these origins only (default: any origin): narrows the preflight and
-   * error responses, and sets `ALLOWED_ORIGINS` on every function so the API's own responses
-   * match.
-   */
-  public restrictCorsTo(...origins: string[]): void {
-    this.corsOrigins = checkOrigins(this, origins);
-    for (const handler of functionsOf(this.integrations)) {
-      handler.addEnvironment(ALLOWED_ORIGINS_ENV, this.corsOrigins.join(','));
-    }
-  }
-
-  /**
-   * Lets `grantee` call every operation (IAM auth: SigV4-signed requests). The grant lists each
-   * operation's method, so it stays least-privilege: path parameters become `*`.
-   */
-  protected grantExecuteApi(grantee: iam.IGrantable): iam.Grant {
-    return iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['execute-api:Invoke'],
-      resourceArns: Object.values<OperationDetails>(this.operations).map(({ method, path }) =>
-        this.api.arnForExecuteApi(method, path.replace(/{[^}]+}/g, '*'), this.api.deploymentStage.stageName),
-      ),
-    });
+  protected override arnForExecuteApi(method: string, path: string): string {
+    return this.api.arnForExecuteApi(method, path, this.api.deploymentStage.stageName);
   }
 
   private methodAuth(auth: ApiAuth): apigateway.MethodOptions {
@@ -256,8 +208,7 @@ export class RestApiBase<
       },
       {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-        reason:
-          'The account-wide API Gateway logging role needs exactly this AWS managed policy.',
+        reason: 'The account-wide API Gateway logging role needs exactly this AWS managed policy.',
       },
     );
     skipCheckov(this.api.deploymentStage, {
