@@ -3,10 +3,12 @@
 import itertools
 import os
 import subprocess
+import warnings
 from pathlib import Path
 from typing import Any
 
 from copier import run_copy, run_update
+from copier.errors import DirtyLocalWarning
 
 TEMPLATE = Path(__file__).resolve().parents[1]
 
@@ -40,7 +42,9 @@ def render(dst: Path, template: Path = TEMPLATE, vcs_ref: str = "HEAD", **answer
     `vcs_ref="HEAD"` renders the working tree (uncommitted changes included) rather than the
     latest release tag, which is what Copier would pick by default.
     """
-    run_copy(str(template), str(dst), data=answers, vcs_ref=vcs_ref, **NON_INTERACTIVE)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DirtyLocalWarning)  # the working tree, on purpose
+        run_copy(str(template), str(dst), data=answers, vcs_ref=vcs_ref, **NON_INTERACTIVE)
     return dst
 
 
