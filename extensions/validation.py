@@ -10,6 +10,11 @@ import sys
 from jinja2 import Environment
 from jinja2.ext import Extension
 
+try:
+    from extensions.naming import pascal
+except ImportError:  # Copier loads each extension from its file, naming.py first (copier.yml).
+    from copier_template_extensions.naming import pascal
+
 # Import names the rendered package depends on at run or test time; a module of the same
 # name would shadow them.
 DEPENDENCY_MODULES = frozenset(
@@ -32,6 +37,9 @@ DEPENDENCY_MODULES = frozenset(
 )
 # Folders the API package already has next to its module.
 RESERVED_FOLDERS = frozenset({"scripts", "tests", "dist", "build"})
+# The PascalCase name is the construct class, the prefix of CloudFormation ids and the service
+# name; the rendered TypeScript is formatted for names up to this long.
+MAX_NAME_LENGTH = 40
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 _MODULE = re.compile(r"[a-z_][a-z0-9_]*")
@@ -43,6 +51,13 @@ def name_error(value: str) -> str:
         return (
             f"'{value}' is not a valid name: use letters, digits, '-' and '_', "
             "starting with a letter (e.g. my-api, OrdersApi)."
+        )
+    class_name = pascal(value)
+    if len(class_name) > MAX_NAME_LENGTH:
+        return (
+            f"'{value}' is too long: its PascalCase form {class_name} has {len(class_name)} "
+            f"characters, at most {MAX_NAME_LENGTH} (it names the CDK construct class, "
+            "CloudFormation ids and the service)."
         )
     return ""
 

@@ -22,7 +22,6 @@ from tests.constructs_support import (
     Api,
     build_api_outputs,
     generate_metadata,
-    link_node_modules,
     lint,
     node_modules,
     render_api,
@@ -124,14 +123,19 @@ def test_rendered_typescript_is_lint_clean_and_formatted(workspace, key) -> None
     _assert_lint_clean(synthesized(workspace, key).api.constructs)
 
 
-@pytest.mark.parametrize("compute", [REST, HTTP, URL])
-def test_long_api_name_renders_formatted_typescript(tmp_path, modules, compute) -> None:
-    """Lines that hold the API's name stay as the formatter wants them, up to 24 characters."""
-    api = render_api(
-        Api(tmp_path, "packages/services", "customer-loyalty-points-api", compute, "None")
-    )
-    link_node_modules(api.constructs, modules)
+# Its PascalCase form, the construct class, is 40 characters: the longest name allowed.
+LONGEST_NAME = "customer-loyalty-points-and-rewards-service-v2"
+
+
+@pytest.mark.parametrize(("compute", "auth"), [(REST, "Cognito"), (HTTP, "Cognito"), (URL, "IAM")])
+def test_long_api_name_renders_formatted_typescript(tmp_path, modules, compute, auth) -> None:
+    """Lines that hold the API's name stay as the formatter wants them, and type-check."""
+    api = render_api(Api(tmp_path, "packages/services", LONGEST_NAME, compute, auth))
+    assert len(api.cls) == 40
+    build_api_outputs(api, modules)
     _assert_lint_clean(api.constructs)
+    example = write_example(api)
+    assert typecheck(tmp_path / "harness", [example], [api.constructs / "src"]).strip() == ""
 
 
 @pytest.mark.parametrize("key", [variant_id(v) for v in VARIANTS] + ["nested-directory"])

@@ -36,6 +36,24 @@ def test_bad_names_are_named_in_the_message(name: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("name", "too_long"),
+    [
+        ("customer-loyalty-points-and-rewards-service-v2", False),  # 40 in PascalCase
+        ("customer_loyalty_points_and_rewards_service_v2", False),
+        ("customer-loyalty-points-and-rewards-service-v23", True),  # 41
+        ("CustomerLoyaltyPointsAndRewardsServiceV2x", True),
+    ],
+)
+def test_names_are_limited_to_40_characters_in_pascal_case(name: str, too_long: bool) -> None:
+    message = name_error(name)
+    if too_long:
+        assert f"'{name}' is too long" in message
+        assert f"{pascal(name)} has 41 characters, at most 40" in message
+    else:
+        assert len(pascal(name)) == 40 and message == ""
+
+
+@pytest.mark.parametrize(
     ("module", "reason"),
     [
         ("class", "keyword"),

@@ -34,7 +34,7 @@ def test_names_derive_from_a_pascal_case_name(tmp_path) -> None:
     api = tmp_path / "packages/orders_api"
     assert (api / "orders_api/main.py").is_file()
     assert 'name = "orders-api"' in (api / "pyproject.toml").read_text()
-    assert 'SERVICE_NAME", "OrdersApi"' in (api / "orders_api/observability.py").read_text()
+    assert 'API_NAME = "OrdersApi"' in (api / "orders_api/observability.py").read_text()
 
 
 BAD_ANSWERS = [

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from extensions.naming import snake
 from tests.rendering import VARIANTS, render, variant_id
 
 API_FILES = {
@@ -42,6 +43,8 @@ CASES = [
 ] + [
     pytest.param({"name": "OrdersApi", "moduleName": "orders"}, id="custom-module"),
     pytest.param({"directory": "packages/apis"}, id="nested-directory"),
+    # The longest name allowed: its PascalCase form has 40 characters.
+    pytest.param({"name": "customer-loyalty-points-and-rewards-service-v2"}, id="longest-name"),
 ]
 
 
@@ -56,7 +59,7 @@ def rendered(request, tmp_path_factory) -> tuple[dict, Path]:
 
 def _api(answers: dict, root: Path) -> tuple[Path, str, str]:
     directory = answers.get("directory", "packages")
-    api_dir = "orders_api" if answers.get("name") == "OrdersApi" else "my_api"
+    api_dir = snake(answers.get("name", "my-api"))
     return root / directory / api_dir, f"{directory}/{api_dir}", answers.get("moduleName", api_dir)
 
 
