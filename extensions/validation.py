@@ -10,11 +10,6 @@ import sys
 from jinja2 import Environment
 from jinja2.ext import Extension
 
-try:
-    from extensions.naming import pascal
-except ImportError:  # Copier loads each extension from its file, naming.py first (copier.yml).
-    from copier_template_extensions.naming import pascal
-
 # Import names the rendered package depends on at run or test time; a module of the same
 # name would shadow them.
 DEPENDENCY_MODULES = frozenset(
@@ -46,13 +41,13 @@ _MODULE = re.compile(r"[a-z_][a-z0-9_]*")
 _PATH_SEGMENT = re.compile(r"[A-Za-z0-9_.@-]+")
 
 
-def name_error(value: str) -> str:
+def name_error(value: str, class_name: str) -> str:
+    """`class_name` is the name's PascalCase form (the `pascal` filter)."""
     if not _NAME.fullmatch(value or ""):
         return (
             f"'{value}' is not a valid name: use letters, digits, '-' and '_', "
             "starting with a letter (e.g. my-api, OrdersApi)."
         )
-    class_name = pascal(value)
     if len(class_name) > MAX_NAME_LENGTH:
         return (
             f"'{value}' is too long: its PascalCase form {class_name} has {len(class_name)} "

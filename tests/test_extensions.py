@@ -27,12 +27,12 @@ def test_naming_filters(name: str, kebab_case: str, snake_case: str, pascal_case
 
 @pytest.mark.parametrize("name", ["my-api", "OrdersApi", "x", "a1_b-2"])
 def test_good_names_pass(name: str) -> None:
-    assert name_error(name) == ""
+    assert name_error(name, pascal(name)) == ""
 
 
 @pytest.mark.parametrize("name", ["", "9lives", "-api", "my api", "my.api", "api!", "é"])
 def test_bad_names_are_named_in_the_message(name: str) -> None:
-    assert f"'{name}' is not a valid name" in name_error(name)
+    assert f"'{name}' is not a valid name" in name_error(name, pascal(name))
 
 
 @pytest.mark.parametrize(
@@ -45,7 +45,7 @@ def test_bad_names_are_named_in_the_message(name: str) -> None:
     ],
 )
 def test_names_are_limited_to_40_characters_in_pascal_case(name: str, too_long: bool) -> None:
-    message = name_error(name)
+    message = name_error(name, pascal(name))
     if too_long:
         assert f"'{name}' is too long" in message
         assert f"{pascal(name)} has 41 characters, at most 40" in message
