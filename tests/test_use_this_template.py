@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from extensions.naming import pascal
+from extensions.validation import name_error
 from tests.rendering import TEMPLATE, render
 from tests.template_repo import (
     GIT_ENV,
@@ -187,13 +189,16 @@ def load_script():
         ("orders.api", "orders-api"),
         ("2024_billing", "billing"),
         ("...", "api"),
+        (
+            "customer-loyalty-points-and-rewards-service-for-retail",
+            "customer-loyalty-points-and-rewards-service",
+        ),
+        ("x" * 50, "x" * 40),
     ],
 )
 def test_repository_names_become_valid_api_names(repository: str, name: str) -> None:
-    from extensions.validation import name_error
-
     assert load_script().api_name(repository) == name
-    assert name_error(name) == ""
+    assert name_error(name, pascal(name)) == ""
 
 
 def test_workflow_acts_only_in_a_repository_made_from_the_template() -> None:

@@ -37,10 +37,20 @@ ANSWERS_FILE = Path(".github/use-this-template.yml")
 KEPT = re.compile(r"\.gitignore|LICEN[CS]E(\.\w+)?|\.github/workflows/.*")
 
 
+# copier.yml's limit on the name's PascalCase form: its letters and digits, separators aside.
+MAX_NAME_CHARACTERS = 40
+
+
 def api_name(repository_name: str) -> str:
-    """A valid `name` answer from a repository's name: `orders.service` -> `orders-service`."""
+    """A valid `name` answer from a repository's name: `orders.service` -> `orders-service`.
+
+    Words past the name length limit are dropped.
+    """
     name = re.sub(r"[^A-Za-z0-9_-]+", "-", repository_name)
     name = re.sub(r"^[^A-Za-z]+", "", name).rstrip("-_")
+    while len(re.sub(r"[-_]", "", name)) > MAX_NAME_CHARACTERS:
+        shorter = re.sub(r"[-_]+[^-_]*$", "", name)
+        name = shorter if shorter != name else name[:MAX_NAME_CHARACTERS]
     return name or "api"
 
 
