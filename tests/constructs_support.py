@@ -35,20 +35,25 @@ OPENAPI_SPEC = {
 }
 
 
-def node_modules() -> Path:
-    """`npm install` of the constructs' package.json, cached by its content across runs."""
-    digest = hashlib.sha256(PACKAGE_JSON.read_bytes()).hexdigest()[:16]
+def cached_npm_install(package_json: str, label: str) -> Path:
+    """`npm install` of a package.json's text, cached by its content across runs."""
+    digest = hashlib.sha256(package_json.encode()).hexdigest()[:16]
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-    target = cache / "fastapi-template-tests" / f"constructs-{digest}"
+    target = cache / "fastapi-template-tests" / f"{label}-{digest}"
     if (target / "node_modules" / ".package-lock.json").is_file():
         return target / "node_modules"
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=target.parent))
-    shutil.copy(PACKAGE_JSON, staging / "package.json")
+    (staging / "package.json").write_text(package_json)
     run("npm", "install", "--no-audit", "--no-fund", "--loglevel=error", cwd=staging)
     shutil.rmtree(target, ignore_errors=True)
     staging.rename(target)  # atomic: a parallel run sees a complete install or none
     return target / "node_modules"
+
+
+def node_modules() -> Path:
+    """The constructs' own dependencies, as every rendered package.json lists them."""
+    return cached_npm_install(PACKAGE_JSON.read_text(), "constructs")
 
 
 def link_node_modules(folder: Path, modules: Path) -> None:

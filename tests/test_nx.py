@@ -1,36 +1,19 @@
 """The rendered project.json files are real Nx: Nx reads them and runs their targets."""
 
-import hashlib
 import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
 
+from tests.constructs_support import cached_npm_install
 from tests.rendering import render, run
 
 pytestmark = pytest.mark.slow
 
-ROOT_PACKAGE_JSON = {"name": "monorepo", "private": True, "devDependencies": {"nx": "24.0.6"}}
+ROOT_PACKAGE_JSON = json.dumps(
+    {"name": "monorepo", "private": True, "devDependencies": {"nx": "24.0.6"}}, indent=2
+)
 NX_ENV = {"NX_DAEMON": "false", "NX_NO_CLOUD": "true", "NX_INTERACTIVE": "false", "CI": "true"}
-
-
-def nx_node_modules() -> Path:
-    """`npm install nx`, cached by the package.json's content across runs."""
-    package_json = json.dumps(ROOT_PACKAGE_JSON, indent=2)
-    digest = hashlib.sha256(package_json.encode()).hexdigest()[:16]
-    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-    target = cache / "fastapi-template-tests" / f"nx-{digest}"
-    if not (target / "node_modules" / ".package-lock.json").is_file():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=target.parent))
-        (staging / "package.json").write_text(package_json)
-        run("npm", "install", "--no-audit", "--no-fund", "--loglevel=error", cwd=staging)
-        shutil.rmtree(target, ignore_errors=True)
-        staging.rename(target)
-    return target / "node_modules"
 
 
 @pytest.fixture(scope="module")
@@ -39,9 +22,10 @@ def nx_monorepo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("nx")
     render(root / "packages")
     render(root / "packages", name="orders-api", computeType="ServerlessApiGatewayHttpApi")
-    (root / "package.json").write_text(json.dumps(ROOT_PACKAGE_JSON))
+    (root / "package.json").write_text(ROOT_PACKAGE_JSON)
     (root / "nx.json").write_text("{}")
-    (root / "node_modules").symlink_to(nx_node_modules(), target_is_directory=True)
+    modules = cached_npm_install(ROOT_PACKAGE_JSON, "nx")
+    (root / "node_modules").symlink_to(modules, target_is_directory=True)
     return root
 
 
