@@ -14,13 +14,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.bundling import (
+from harness.bundling import (
     LAMBDA_PYTHON,
     build_bundle,
     bundle_command,
     measure,
 )
-from tests.rendering import render, run
+from harness.rendering import render, run
 
 API = "my_api"
 

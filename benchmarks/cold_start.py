@@ -25,8 +25,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from benchmarks.bundling import LAMBDA_PYTHON, build_bundle, find_lambda_python
-from tests.rendering import render
+from harness.bundling import LAMBDA_PYTHON, build_bundle, find_lambda_python
+from harness.rendering import render
 
 FLOOR_APP = """
 from fastapi import FastAPI

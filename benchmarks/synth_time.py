@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.constructs_support import (  # noqa: E402
+from harness.constructs import (  # noqa: E402
     Api,
     build_api_outputs,
     node_modules,
@@ -22,7 +22,7 @@ from tests.constructs_support import (  # noqa: E402
     synth_all,
     write_example,
 )
-from tests.rendering import VARIANTS, variant_id  # noqa: E402
+from harness.rendering import VARIANTS, variant_id  # noqa: E402
 
 
 def main() -> None:

@@ -20,8 +20,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # the tests' helpers build the template copy and the monorepos
 
-from tests.rendering import render  # noqa: E402
-from tests.template_repo import (  # noqa: E402
+from harness.rendering import render  # noqa: E402
+from harness.template_repo import (  # noqa: E402
     TemplateRepo,
     commit_all,
     copier,

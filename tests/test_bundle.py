@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.bundling import (
+from harness.bundling import (
     LAMBDA_PYTHON,
     build_bundle,
     bundle_command,
     find_lambda_python,
     tree_digest,
 )
-from tests.rendering import render, run
+from harness.rendering import render, run
 
 pytestmark = pytest.mark.slow
 

@@ -7,9 +7,9 @@ import pytest
 import yaml
 
 from extensions.naming import kebab, pascal, snake
-from tests import rendering
-from tests.rendering import render
-from tests.template_repo import (
+from harness import rendering
+from harness.rendering import render
+from harness.template_repo import (
     RELEASE_1,
     RELEASE_2,
     TemplateRepo,
@@ -21,6 +21,8 @@ from tests.template_repo import (
     ship_fixes,
     snapshot,
 )
+
+pytestmark = pytest.mark.slow  # copier update, against throwaway releases
 
 FIRST = {"name": "my-api"}  # the defaults: REST API, IAM
 # A second API with the other compute types and auths.

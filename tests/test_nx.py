@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.constructs_support import cached_npm_install
-from tests.rendering import render, run
+from harness.constructs import cached_npm_install
+from harness.rendering import render, run
 
 pytestmark = pytest.mark.slow
 

@@ -1,22 +1,20 @@
 """What copier.yml asks: defaults, derived names, and bad answers refused before any write."""
 
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import yaml
+from pytest_copie.plugin import Copie, Result
 
-from tests.rendering import TEMPLATE, render
-
-
-def tree(root) -> dict[str, bytes]:
-    return {
-        str(path.relative_to(root)): path.read_bytes() for path in root.rglob("*") if path.is_file()
-    }
+from harness.rendering import render
+from harness.template_repo import snapshot
 
 
-def test_defaults_are_recorded_in_the_apis_own_answers_file(tmp_path) -> None:
-    render(tmp_path / "packages")
+def test_defaults_are_recorded_in_the_apis_own_answers_file(tmp_path, template_dir) -> None:
+    render(tmp_path / "packages", template_dir)
     answers = yaml.safe_load((tmp_path / "packages/my_api/.copier-answers.yml").read_text())
     assert {k: v for k, v in answers.items() if not k.startswith("_")} == {
         "name": "my-api",
@@ -27,14 +25,6 @@ def test_defaults_are_recorded_in_the_apis_own_answers_file(tmp_path) -> None:
         "port": 8000,
     }
     assert not (tmp_path / "packages/.copier-answers.yml").exists()
-
-
-def test_names_derive_from_a_pascal_case_name(tmp_path) -> None:
-    render(tmp_path / "packages", name="OrdersApi")
-    api = tmp_path / "packages/orders_api"
-    assert (api / "orders_api/main.py").is_file()
-    assert 'name = "orders-api"' in (api / "pyproject.toml").read_text()
-    assert 'API_NAME = "OrdersApi"' in (api / "orders_api/observability.py").read_text()
 
 
 BAD_ANSWERS = [
@@ -56,22 +46,36 @@ BAD_ANSWERS = [
 ]
 
 
+@pytest.fixture(scope="session")
+def first_api(copie_session: Copie, template_dir: Path) -> Result:
+    """A folder that already holds an API, as a second `copier copy` finds it."""
+    answers = {"name": "first-api", "directory": "packages"}
+    result = copie_session.copy(extra_answers=answers, template_dir=template_dir)
+    assert result.exit_code == 0, result.exception
+    return result
+
+
 @pytest.mark.parametrize(("answers", "message"), BAD_ANSWERS, ids=[m for _, m in BAD_ANSWERS])
-def test_bad_answer_is_refused_and_nothing_is_written(tmp_path, answers, message) -> None:
-    existing = tmp_path / "packages"
-    render(existing, name="first-api")
-    before = tree(existing)
-    with pytest.raises(ValueError, match="Validation error|Invalid choice|not a valid") as error:
-        render(existing, **{"name": "second-api", **answers})
-    assert message in str(error.value)
-    assert tree(existing) == before
+def test_bad_answer_is_refused_and_nothing_is_written(
+    copie, template_dir, first_api, answers, message
+) -> None:
+    # pytest-copie copies the first API's folder into a new one, then renders into it.
+    second = copie(parent_result=first_api, child_tpl=template_dir)
+    answers = {"name": "second-api", "directory": "packages", **answers}
+    result = second.copy(extra_answers=answers)
+    assert result.exit_code != 0
+    assert isinstance(result.exception, ValueError)
+    assert re.search("Validation error|Invalid choice|not a valid", str(result.exception))
+    assert message in str(result.exception)
+    [destination] = second.test_dir.iterdir()
+    assert snapshot(destination) == snapshot(first_api.project_dir)
 
 
-def test_cli_refuses_a_bad_answer_with_its_message(tmp_path) -> None:
+def test_cli_refuses_a_bad_answer_with_its_message(tmp_path, template_dir) -> None:
     destination = tmp_path / "packages"
     result = subprocess.run(
         [sys.executable, "-m", "copier", "copy", "--trust", "--defaults", "--vcs-ref", "HEAD"]
-        + ["--data", "moduleName=json", str(TEMPLATE), str(destination)],
+        + ["--data", "moduleName=json", str(template_dir), str(destination)],
         capture_output=True,
         text=True,
     )

@@ -1,4 +1,9 @@
-"""Every combination of answers renders a complete, lint-clean API package."""
+"""Every combination of answers renders a complete, lint-clean API package and constructs, and
+the golden answer sets render exactly what tests/golden/ holds.
+
+Renders come from pytest-copie (`render_case`), once per case and session; each case's tests
+are grouped onto one xdist worker so that no case renders twice.
+"""
 
 import json
 import re
@@ -8,9 +13,13 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from pytest_copie.plugin import Result
 
 from extensions.naming import snake
-from tests.rendering import VARIANTS, render, variant_id
+from harness import golden
+from harness.constructs import lint
+from harness.rendering import RENDER_CASES
+from harness.template_repo import tree_differences
 
 API_FILES = {
     ".copier-answers.yml",
@@ -37,80 +46,120 @@ MODULE_FILES = {
     "request_metrics.py",
 }
 
-CASES = [
-    pytest.param({"computeType": compute, "auth": auth}, id=variant_id((compute, auth)))
-    for compute, auth in VARIANTS
-] + [
-    pytest.param({"name": "OrdersApi", "moduleName": "orders"}, id="custom-module"),
-    pytest.param({"directory": "packages/apis"}, id="nested-directory"),
-    # The longest name allowed: its PascalCase form has 40 characters.
-    pytest.param({"name": "customer-loyalty-points-and-rewards-service-v2"}, id="longest-name"),
-]
+
+def cases(names) -> list:
+    """One parameter per case, grouped by case: a case renders on one xdist worker only."""
+    return [pytest.param(name, id=name, marks=pytest.mark.xdist_group(name)) for name in names]
 
 
-@pytest.fixture(scope="module", params=CASES)
-def rendered(request, tmp_path_factory) -> tuple[dict, Path]:
-    answers = request.param
-    directory = answers.get("directory", "packages")
-    root = tmp_path_factory.mktemp("monorepo")
-    render(root / directory, **answers)
-    return answers, root
+class Rendered:
+    """One case rendered by pytest-copie into `packages`, the folder standing for packages/."""
+
+    def __init__(self, case: str, result: Result) -> None:
+        assert result.exit_code == 0, result.exception
+        assert result.project_dir is not None
+        self.case = case
+        self.answers = RENDER_CASES[case]
+        self.packages = result.project_dir
+        self.directory = self.answers.get("directory", "packages")
+        self.api_dir = snake(self.answers.get("name", "my-api"))
+        self.module = self.answers.get("moduleName", self.api_dir)
+        self.api = self.packages / self.api_dir
+        self.api_path = f"{self.directory}/{self.api_dir}"
+        self.compute = self.answers.get("computeType", "ServerlessApiGatewayRestApi")
 
 
-def _api(answers: dict, root: Path) -> tuple[Path, str, str]:
-    directory = answers.get("directory", "packages")
-    api_dir = snake(answers.get("name", "my-api"))
-    return root / directory / api_dir, f"{directory}/{api_dir}", answers.get("moduleName", api_dir)
+@pytest.fixture(params=cases(RENDER_CASES))
+def rendered(request: pytest.FixtureRequest, render_case) -> Rendered:
+    return Rendered(request.param, render_case(request.param))
 
 
-def test_api_package_tree(rendered) -> None:
-    answers, root = rendered
-    api, _, module = _api(answers, root)
-    files = {str(p.relative_to(api)) for p in api.rglob("*") if p.is_file()}
-    expected = API_FILES | {f"{module}/{name}" for name in MODULE_FILES}
-    if answers.get("computeType") == "ServerlessLambdaFunctionUrl":
+def test_api_package_tree(rendered: Rendered) -> None:
+    files = {str(p.relative_to(rendered.api)) for p in rendered.api.rglob("*") if p.is_file()}
+    expected = API_FILES | {f"{rendered.module}/{name}" for name in MODULE_FILES}
+    if rendered.compute == "ServerlessLambdaFunctionUrl":
         expected.add("scripts/run.sh")
     assert files == expected
 
 
-def test_pyproject_pins_runtime_dependencies_and_no_patch_python(rendered) -> None:
-    answers, root = rendered
-    api, _, module = _api(answers, root)
-    project = tomllib.loads((api / "pyproject.toml").read_text())
+def test_pyproject_pins_runtime_dependencies_and_no_patch_python(rendered: Rendered) -> None:
+    project = tomllib.loads((rendered.api / "pyproject.toml").read_text())
     dependencies = project["project"]["dependencies"]
     assert all("==" in dependency for dependency in dependencies)
     names = {re.split(r"[\[=]", dependency)[0] for dependency in dependencies}
-    streaming = answers.get("computeType") == "ServerlessLambdaFunctionUrl"
+    streaming = rendered.compute == "ServerlessLambdaFunctionUrl"
     assert names == {"aws-lambda-powertools", "fastapi", "mangum"} | (
         {"uvicorn"} if streaming else set()
     )
     assert not re.search(r"\d+\.\d+\.\d+", project["project"]["requires-python"])
-    assert project["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"] == [module]
-    assert not (api / ".python-version").exists()
+    assert project["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"] == [rendered.module]
+    assert not (rendered.api / ".python-version").exists()
 
 
-def test_project_json_targets_are_shell_commands_from_the_monorepo_root(rendered) -> None:
-    answers, root = rendered
-    api, api_path, module = _api(answers, root)
-    project = json.loads((api / "project.json").read_text())
-    assert project["root"] == api_path
+def test_project_json_targets_are_shell_commands_from_the_monorepo_root(
+    rendered: Rendered,
+) -> None:
+    project = json.loads((rendered.api / "project.json").read_text())
+    assert project["root"] == rendered.api_path
     targets = project["targets"]
     assert set(targets) == {"serve", "openapi", "test", "lint", "format", "bundle", "build"}
     commands = {name: target["options"]["command"] for name, target in targets.items()}
-    assert all(command.startswith(f"uv run --project {api_path} ") for command in commands.values())
-    assert f"{module}.main:app" in commands["serve"]
+    prefix = f"uv run --project {rendered.api_path} "
+    assert all(command.startswith(prefix) for command in commands.values())
+    assert f"{rendered.module}.main:app" in commands["serve"]
     assert "--host 127.0.0.1" in commands["serve"]
-    assert commands["openapi"].endswith(f"dist/{api_path}/openapi.json")
-    assert commands["bundle"].endswith(f"dist/{api_path}/bundle")
+    assert commands["openapi"].endswith(f"dist/{rendered.api_path}/openapi.json")
+    assert commands["bundle"].endswith(f"dist/{rendered.api_path}/bundle")
     for step in ("lint", "test", "openapi", "bundle"):
         assert commands[step] in commands["build"]
 
 
-def test_rendered_python_is_ruff_clean(rendered) -> None:
-    answers, root = rendered
-    api, _, _ = _api(answers, root)
+def test_rendered_python_is_ruff_clean(rendered: Rendered) -> None:
     for command in (["format", "--check", "--diff"], ["check"]):
         result = subprocess.run(
-            [sys.executable, "-m", "ruff", *command, "."], cwd=api, capture_output=True, text=True
+            [sys.executable, "-m", "ruff", *command, "--no-cache", "."],
+            cwd=rendered.packages,
+            capture_output=True,
+            text=True,
         )
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_rendered_typescript_is_lint_clean_and_formatted(
+    rendered: Rendered, biome_binary: Path
+) -> None:
+    constructs = rendered.packages / "common" / "constructs"
+    report = lint(constructs, biome_binary)
+    assert report["diagnostics"] == [], json.dumps(report["diagnostics"], indent=1)[:4000]
+    summary = report["summary"]
+    assert (summary["errors"], summary["warnings"], summary["infos"]) == (0, 0, 0), summary
+    sources = list((constructs / "src").rglob("*.ts"))
+    assert summary["unchanged"] >= len(sources) > 0, summary  # every source file was read
+
+
+@pytest.mark.parametrize("case", cases(["custom-module"]))
+def test_names_derive_from_a_pascal_case_name(case: str, render_case) -> None:
+    packages = render_case(case).project_dir
+    api = packages / "orders_api"
+    assert (api / "orders/main.py").is_file()
+    assert 'name = "orders-api"' in (api / "pyproject.toml").read_text()
+    assert 'API_NAME = "OrdersApi"' in (api / "orders/observability.py").read_text()
+    assert (
+        "export class OrdersApi<"
+        in (packages / "common/constructs/src/app/apis/orders-api.ts").read_text()
+    )
+
+
+@pytest.mark.parametrize("case", cases(golden.CASES))
+def test_render_matches_its_golden_tree(case: str, render_case) -> None:
+    problems = tree_differences(golden.rendered(render_case(case).project_dir), golden.stored(case))
+    assert not problems, (
+        f"The render of {case} differs from tests/golden/{case}/. If the change is intended, "
+        "refresh the golden renders with `uv run python -m harness.golden` and review the "
+        "diff.\n\n" + "\n\n".join(problems)[:20000]
+    )
+
+
+def test_golden_trees_are_exactly_the_golden_cases() -> None:
+    stored = {path.name for path in golden.GOLDEN.iterdir() if path.is_dir()}
+    assert stored == set(golden.CASES)

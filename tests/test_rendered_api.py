@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.rendering import VARIANTS, render, run, variant_id
+from harness.rendering import SLOW_VARIANTS, render, run, variant_id
 
 pytestmark = pytest.mark.slow
 
@@ -117,7 +117,7 @@ def test_dev_server_streams_chunks_one_by_one(dev_server: int) -> None:
     assert all(gap > interval / 2 for gap in gaps), gaps
 
 
-@pytest.mark.parametrize("variant", VARIANTS, ids=variant_id)
+@pytest.mark.parametrize("variant", SLOW_VARIANTS, ids=variant_id)
 def test_every_variant_passes_its_own_tests(tmp_path: Path, variant: tuple[str, str]) -> None:
     compute, auth = variant
     render(tmp_path / "packages", computeType=compute, auth=auth)

@@ -13,8 +13,8 @@ from types import SimpleNamespace
 import pytest
 import yaml
 
-from tests.rendering import render, update
-from tests.template_repo import (
+from harness.rendering import render, update
+from harness.template_repo import (
     API,
     INIT_FIX,
     NEW_FILE_TEXT,
@@ -32,6 +32,8 @@ from tests.template_repo import (
     ship_fixes,
     snapshot,
 )
+
+pytestmark = pytest.mark.slow  # copier update, against throwaway releases
 
 ANSWERS = "my_api/.copier-answers.yml"  # relative to packages/, where the README says to run
 UPDATE = ("update", "--trust", "-a", ANSWERS, "--defaults")

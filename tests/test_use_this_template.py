@@ -16,8 +16,8 @@ import yaml
 
 from extensions.naming import pascal
 from extensions.validation import name_error
-from tests.rendering import TEMPLATE, render
-from tests.template_repo import (
+from harness.rendering import TEMPLATE, render
+from harness.template_repo import (
     GIT_ENV,
     INIT_FIX,
     TemplateRepo,
@@ -67,6 +67,7 @@ def first_push(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_first_push_renders_an_api_named_after_the_repository(
     upstream: TemplateRepo, tmp_path: Path
 ) -> None:
@@ -86,6 +87,7 @@ def test_first_push_renders_an_api_named_after_the_repository(
     assert_same_tree(snapshot(repo / "packages"), snapshot(expected))
 
 
+@pytest.mark.slow
 def test_first_push_removes_the_template_sources_and_commits(
     upstream: TemplateRepo, tmp_path: Path
 ) -> None:
@@ -111,6 +113,7 @@ def test_first_push_removes_the_template_sources_and_commits(
     ]
 
 
+@pytest.mark.slow
 def test_committed_answers_override_the_defaults(upstream: TemplateRepo, tmp_path: Path) -> None:
     answers = (
         "name: billing\n"
@@ -129,6 +132,7 @@ def test_committed_answers_override_the_defaults(upstream: TemplateRepo, tmp_pat
     assert not (repo / ".github/use-this-template.yml").exists()
 
 
+@pytest.mark.slow
 def test_without_a_known_template_the_script_stops_before_changing_anything(
     tmp_path: Path,
 ) -> None:
@@ -140,6 +144,7 @@ def test_without_a_known_template_the_script_stops_before_changing_anything(
     assert git("rev-list", "--count", "HEAD", cwd=repo).strip() == "1"
 
 
+@pytest.mark.slow
 def test_later_copier_update_pulls_from_the_upstream_template(tmp_path: Path) -> None:
     upstream = released_template(tmp_path / "fastapi-template")
     repo = made_with_the_button(tmp_path / "orders-service")
@@ -157,6 +162,7 @@ def test_later_copier_update_pulls_from_the_upstream_template(tmp_path: Path) ->
     assert answers["_commit"] == RELEASE_2
 
 
+@pytest.mark.slow
 def test_once_rendered_the_script_does_nothing(upstream: TemplateRepo, tmp_path: Path) -> None:
     repo = made_with_the_button(tmp_path / "orders-service")
     first_push(repo, "--repository", "acme/orders-service", "--template", str(upstream))

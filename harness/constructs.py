@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.rendering import TEMPLATE, render, run
+from harness.rendering import TEMPLATE, render, run
 
 PACKAGE_JSON = TEMPLATE / "template" / "common" / "constructs" / "package.json"
 
@@ -250,9 +250,15 @@ def typecheck(harness: Path, files: list[Path], include: list[Path]) -> str:
     return result.stdout + result.stderr
 
 
-def lint(constructs: Path) -> dict:
+def biome() -> Path:
+    """Biome alone, at the version the constructs pin: linting needs none of the CDK."""
+    version = json.loads(PACKAGE_JSON.read_text())["devDependencies"]["@biomejs/biome"]
+    package = {"private": True, "devDependencies": {"@biomejs/biome": version}}
+    return cached_npm_install(json.dumps(package, indent=2), "biome") / ".bin" / "biome"
+
+
+def lint(constructs: Path, biome: Path) -> dict:
     """`biome ci` in a constructs folder (lint, format check, import order); its JSON report."""
-    biome = constructs / "node_modules" / ".bin" / "biome"
     result = run_unchecked(biome, "ci", "--reporter=json", "--colors=off", cwd=constructs)
     return json.loads(result.stdout)
 

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.rendering import TEMPLATE
+from harness.rendering import TEMPLATE
 
 # The two releases the day-two tests update between.
 RELEASE_1, RELEASE_2 = "0.1.0", "0.2.0"
@@ -86,6 +86,25 @@ def copy_working_tree(dst: Path, source: Path = TEMPLATE) -> Path:
         target = dst / relpath
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source / relpath, target)
+    return dst
+
+
+# What Copier reads of this repository: its settings and questions, Jinja extensions, and files.
+TEMPLATE_SOURCES = ("copier.yml", "extensions", "template")
+
+
+def template_without_git(dst: Path) -> Path:
+    """The template's sources in the working tree, copied outside git.
+
+    Copier renders such a folder in place, where it would first clone a git repository (and
+    replay its uncommitted changes): half the time of a render. The answers file then records
+    no `_commit`, so this is for renders whose history does not matter, not for updates.
+    """
+    for relpath in working_tree_files():
+        if relpath.parts[0] in TEMPLATE_SOURCES:
+            target = dst / relpath
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(TEMPLATE / relpath, target)
     return dst
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.rendering import TEMPLATE, run
+from harness.rendering import TEMPLATE, run
 
 # The Lambda runtime's Python, as copier.yml derives it for every API.
 LAMBDA_PYTHON: str = yaml.safe_load((TEMPLATE / "copier.yml").read_text())["lambda_python_version"][
