@@ -36,13 +36,16 @@ API_FILES = {
     "tests/test_errors_and_cors.py",
     "tests/test_lambda_handler.py",
     "tests/test_main.py",
+    "tests/test_openapi.py",
 }
 MODULE_FILES = {
     "__init__.py",
+    "docs.py",
     "init.py",
     "main.py",
     "middleware.py",
     "observability.py",
+    "openapi.py",
     "request_metrics.py",
 }
 
