@@ -3,6 +3,7 @@
 import itertools
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.browser import cdn_packages, chromium, fake_cdn, npm_packages, rendered_dom
 from harness.rendering import SLOW_VARIANTS, render, run, variant_id
 
 pytestmark = pytest.mark.slow
@@ -117,10 +119,75 @@ def test_dev_server_streams_chunks_one_by_one(dev_server: int) -> None:
     assert all(gap > interval / 2 for gap in gaps), gaps
 
 
+@pytest.fixture(scope="module")
+def published_assets(default_monorepo: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The npm packages the docs pages load from jsDelivr, at the versions they pin."""
+    if not chromium():
+        message = "headless Chromium is needed: apt-get install chromium"
+        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+    docs = (default_monorepo / "packages/my_api/my_api/docs.py").read_text()
+    return npm_packages(cdn_packages(docs), tmp_path_factory.mktemp("npm"))
+
+
+# How each page shows an operation once its script has rendered the spec.
+OPERATION_IN_PAGE = {
+    "/docs": r'data-path="/{operation}"',
+    "/redoc": r'data-section-id="[^"]*/{operation}"',
+}
+
+
+@pytest.mark.parametrize("page", OPERATION_IN_PAGE)
+def test_docs_pages_render_every_operation_in_a_browser(
+    dev_server: int, published_assets, tmp_path: Path, page: str
+) -> None:
+    with fake_cdn(published_assets, tmp_path) as cdn_port:
+        dom = rendered_dom(f"http://127.0.0.1:{dev_server}{page}", cdn_port)
+    for operation in ("echo", "stream"):
+        assert re.search(OPERATION_IN_PAGE[page].format(operation=operation), dom), dom[-3000:]
+
+
+def test_docs_page_refuses_assets_that_are_not_the_published_ones(
+    dev_server: int, published_assets, tmp_path: Path
+) -> None:
+    with fake_cdn(published_assets, tmp_path, tamper={"swagger-ui-bundle.js"}) as cdn_port:
+        dom = rendered_dom(f"http://127.0.0.1:{dev_server}/docs", cdn_port)
+    assert 'id="swagger-ui"' in dom
+    assert "data-path=" not in dom  # the script never ran
+
+
+# A route a user adds to main.py: the spec must describe it like the template's own.
+USER_ROUTE = """
+
+class Order(BaseModel):
+    sku: str
+    quantity: int
+
+
+@app.post("/orders/{order_id}", status_code=201)
+async def place_order(order_id: int, order: Order) -> Order:
+    return order
+"""
+
+
 @pytest.mark.parametrize("variant", SLOW_VARIANTS, ids=variant_id)
-def test_every_variant_passes_its_own_tests(tmp_path: Path, variant: tuple[str, str]) -> None:
+def test_every_variant_with_a_user_route_passes_its_tests_and_writes_a_valid_spec(
+    tmp_path: Path, variant: tuple[str, str]
+) -> None:
     compute, auth = variant
     render(tmp_path / "packages", computeType=compute, auth=auth)
+    main = tmp_path / "packages/my_api/my_api/main.py"
+    main.write_text(main.read_text() + USER_ROUTE)
     run("uv", "sync", "--project", "packages/my_api", cwd=tmp_path)
-    result = run_target(tmp_path, "test")
+    result = run_target(tmp_path, "test")  # its test_openapi.py validates the served spec
     assert " passed" in result.stdout and " failed" not in result.stdout
+    run_target(tmp_path, "openapi")
+    spec_file = tmp_path / "dist/packages/my_api/openapi.json"
+    validator = ("uv", "run", "--project", "packages/my_api", "python", "-m")
+    assert "OK" in run(*validator, "openapi_spec_validator", spec_file, cwd=tmp_path).stdout
+    spec = json.loads(spec_file.read_text())
+    assert spec["openapi"] == "3.2.0"
+    order = spec["paths"]["/orders/{order_id}"]["post"]
+    assert order["operationId"] == "place_order"
+    schemes = spec.get("components", {}).get("securitySchemes", {})
+    assert order.get("security") == ([{name: []} for name in schemes] or None)
+    assert len(schemes) == (0 if auth == "None" else 1)
