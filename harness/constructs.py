@@ -20,7 +20,7 @@ PACKAGE_JSON = TEMPLATE / "template" / "common" / "constructs" / "package.json"
 
 # What the example app's `openapi` target writes, reduced to what the constructs read.
 OPENAPI_SPEC = {
-    "openapi": "3.1.0",
+    "openapi": "3.2.0",
     "info": {"title": "my-api", "version": "0.1.0"},
     "paths": {
         "/echo": {"get": {"operationId": "echo", "responses": {"200": {"description": "OK"}}}},

@@ -6,11 +6,13 @@ uncommitted template changes and do not depend on this repository's own history 
 """
 
 import difflib
+import io
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tarfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +20,10 @@ from harness.rendering import TEMPLATE
 
 # The two releases the day-two tests update between.
 RELEASE_1, RELEASE_2 = "0.1.0", "0.2.0"
+
+# The template as it last landed on main before the changes under test: what existing projects
+# were rendered from. (CI tags releases in the published repository, not in this checkout.)
+PREVIOUS_RELEASE = "2573641a4378dcb801fcae28719ea3f08bd26358"
 
 # A fixed identity and clock so commits never depend on the machine's git configuration.
 GIT_ENV = {
@@ -117,6 +123,25 @@ class TemplateRepo:
     @classmethod
     def from_working_tree(cls, path: Path) -> "TemplateRepo":
         return cls(init_repo(copy_working_tree(path), "Template at the first release"))
+
+    @classmethod
+    def from_commit(cls, path: Path, commit: str) -> "TemplateRepo":
+        """This repository's files as they were at `commit` (its history must be present)."""
+        path.mkdir(parents=True)
+        archive = subprocess.run(
+            ["git", "archive", "--format=tar", commit],
+            cwd=TEMPLATE,
+            capture_output=True,
+            check=True,
+        ).stdout
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(path, filter="data")
+        return cls(init_repo(path, f"Template at {commit[:12]}"))
+
+    def replace_with_working_tree(self) -> None:
+        """Make the next commit the working tree's template, as a release of it would be."""
+        git("rm", "-r", "--quiet", ".", cwd=self.path)
+        copy_working_tree(self.path)
 
     @classmethod
     def released_twice(cls, path: Path, change: Callable[["TemplateRepo"], None]) -> "TemplateRepo":

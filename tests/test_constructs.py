@@ -429,6 +429,28 @@ def test_operations_follow_the_openapi_spec_in_the_types(tmp_path, modules) -> N
     assert any("stream" in line or "never" in line for line in errors), output
 
 
+def test_the_apis_own_spec_round_trips_through_metadata_to_synth(
+    default_monorepo, modules, tmp_path
+) -> None:
+    """The spec the `openapi` target writes (3.2, security schemes) drives the constructs."""
+    spec_file = tmp_path / "openapi.json"
+    script = default_monorepo / "packages/my_api/scripts/generate_open_api.py"
+    project = ("uv", "run", "--project", "packages/my_api")
+    run(*project, "python", script, spec_file, cwd=default_monorepo)
+    spec = json.loads(spec_file.read_text())
+    assert spec["openapi"] == "3.2.0" and spec["components"]["securitySchemes"]
+    api = render_api(Api(tmp_path / "monorepo", "packages", "my-api", REST, "IAM"))
+    build_api_outputs(api, modules, spec)
+    example = write_example(api)
+    outdir = tmp_path / "cdk.out"
+    result = synth_all(tmp_path / "harness", [(example, outdir)])[str(example)]
+    assert result["ok"], result.get("error")
+    methods = resources(template(outdir), "AWS::ApiGateway::Method")
+    integrated = [m for m in methods.values() if m["Properties"]["HttpMethod"] == "GET"]
+    assert len(integrated) == len(spec["paths"]) == 2
+    assert all(m["Properties"]["AuthorizationType"] == "AWS_IAM" for m in integrated)
+
+
 def _copier_copy(dst: Path, **answers: str) -> str:
     """`copier copy` as a user runs it non-interactively; returns what it printed."""
     command = [BIN / "copier", "copy", "--trust", "--defaults", "--vcs-ref", "HEAD"]

@@ -13,12 +13,13 @@ from types import SimpleNamespace
 import pytest
 import yaml
 
-from harness.rendering import render, update
+from harness.rendering import render, run, update
 from harness.template_repo import (
     API,
     INIT_FIX,
     NEW_FILE_TEXT,
     NEW_PIN,
+    PREVIOUS_RELEASE,
     RELEASE_1,
     RELEASE_2,
     SHARED_FIX,
@@ -352,3 +353,26 @@ def test_a_release_that_moves_a_user_file_moves_the_users_version(
         assert status.splitlines() == [
             "R  packages/my_api/tests/test_main.py -> packages/my_api/tests/test_routes.py"
         ]
+
+
+def test_a_project_of_the_previous_release_passes_its_own_tests_after_updating(
+    tmp_path: Path,
+) -> None:
+    """The user's test_main.py, never updated by the template, stays green on this release."""
+    repo = TemplateRepo.from_commit(tmp_path / "template", PREVIOUS_RELEASE)
+    repo.release(RELEASE_1)
+    repo.replace_with_working_tree()
+    repo.release(RELEASE_2)
+    root = new_monorepo(tmp_path / "monorepo")
+    render(root / "packages", template=repo.path, vcs_ref=RELEASE_1)
+    commit_all(root, "Add my-api")
+    users_tests = (root / "packages" / PROTECTED[1]).read_bytes()
+    update(root / "packages", ANSWERS, RELEASE_2)
+    assert (root / "packages" / PROTECTED[1]).read_bytes() == users_tests
+    api = root / "packages" / "my_api"
+    assert (api / "my_api/openapi.py").is_file()  # the update did bring this release
+    run("uv", "sync", "--project", api, cwd=root)
+    result = run(
+        "uv", "run", "--project", api, "pytest", "-q", api / "tests/test_main.py", cwd=root
+    )
+    assert " passed" in result.stdout and " failed" not in result.stdout
