@@ -237,6 +237,15 @@ def test_use_this_template_pins_copier_as_this_repositorys_lock_does() -> None:
         assert f'--with "{package}=={locked_version(package)}"' in render["run"]
 
 
+def test_the_readmes_quick_start_pins_copier_as_this_repositorys_lock_does() -> None:
+    readme = (TEMPLATE / "README.md").read_text()
+    copier, extensions = (locked_version(name) for name in ("copier", "copier-template-extensions"))
+    assert (
+        f"uvx --from 'copier=={copier}' --with 'copier-template-extensions=={extensions}' "
+        "copier copy --trust --defaults . /tmp/demo/packages"
+    ) in readme
+
+
 # --- release.yml -------------------------------------------------------------------------------
 RELEASE = load(WORKFLOWS / "release.yml")
 
