@@ -125,23 +125,25 @@ def test_an_existing_tag_at_another_commit_is_left_alone_and_reported(tmp_path: 
     assert tags(checkout) == {}
 
 
-@pytest.mark.parametrize(
-    "heading",
-    ["0.2.0 (2026-05-01)", "v0.2.0", "0.2.0-rc.1", "Next", "0.2.0+local"],
-)
-def test_a_heading_that_is_not_a_pep_440_version_stops_the_release(
-    tmp_path: Path, heading: str
-) -> None:
-    checkout = published(tmp_path, RELEASED.replace("## 0.2.0", f"## {heading}"))
+def test_a_heading_that_is_not_a_pep_440_version_stops_the_release(tmp_path: Path) -> None:
+    checkout = published(tmp_path, RELEASED.replace("## 0.2.0", "## 0.2.0 (2026-05-01)"))
 
     result = cut_release(checkout)
 
     assert result.returncode == 1
-    assert f"`## {heading}`" in result.stderr
+    assert "(line 9) is `## 0.2.0 (2026-05-01)`" in result.stderr
     assert "PEP 440" in result.stderr
     assert "No tag was made" in result.stderr
     assert tags(checkout) == {}
     assert tags(tmp_path / "origin.git") == {}
+
+
+@pytest.mark.parametrize("heading", ["v0.2.0", "0.2.0-rc.1", "Next", "[0.2.0]", "0.2.0+local"])
+def test_release_headings_must_be_pep_440_versions_in_normal_form(heading: str) -> None:
+    script = load_script()
+    with pytest.raises(script.ReleaseError, match="PEP 440") as refused:
+        script.top_release(f"# Changelog\n\n## Unreleased\n\n## {heading}\n\n## 0.1.0\n")
+    assert f"`## {heading}`" in str(refused.value)
 
 
 def test_a_changelog_with_only_unreleased_notes_releases_nothing(tmp_path: Path) -> None:
