@@ -223,7 +223,10 @@ def test_workflow_acts_only_in_a_repository_made_from_the_template() -> None:
     render_step = steps["Render the template into packages/ and commit"]
     assert render_step["if"] == "steps.upstream.outputs.template != ''"
     assert str(SCRIPT) in render_step["run"]
-    assert "git push" in render_step["run"]
+    assert "git push" not in render_step["run"]  # the next step pushes, with the token
+    push_step = steps["Push the rendered commit"]
+    assert push_step["if"] == render_step["if"]
+    assert "git push" in push_step["run"]
 
 
 @pytest.mark.parametrize(
