@@ -274,11 +274,21 @@ def test_update_of_a_dirty_tree_stops_and_changes_nothing(packages: Path) -> Non
     assert snapshot(packages) == before
 
 
-def test_update_with_a_bad_answer_stops_and_changes_nothing(packages: Path) -> None:
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        ("port=80", "Validation error for question 'port': Port 80 is out of range"),
+        # A new answer is judged by every rule, unlike the one recorded earlier (below).
+        ("moduleName=json", "would shadow the standard library module 'json'"),
+    ],
+)
+def test_update_with_a_bad_answer_stops_and_changes_nothing(
+    packages: Path, answer: str, message: str
+) -> None:
     before = snapshot(packages)
-    result = copier(*UPDATE, "--data", "port=80", cwd=packages)
+    result = copier(*UPDATE, "--data", answer, cwd=packages)
     assert result.returncode == 1
-    assert "Validation error for question 'port': Port 80 is out of range" in result.stderr
+    assert message in result.stderr
     assert snapshot(packages) == before
     assert is_clean(packages)
 
@@ -352,3 +362,42 @@ def test_a_release_that_moves_a_user_file_moves_the_users_version(
         assert status.splitlines() == [
             "R  packages/my_api/tests/test_main.py -> packages/my_api/tests/test_routes.py"
         ]
+
+
+# --- Answers a later release refuses ---------------------------------------------------------
+def release_that_takes_recorded_names(repo: TemplateRepo) -> None:
+    """A release whose constructs export `Orders` and whose API depends on `orders_mod`."""
+    for constant, name in (("CORE_EXPORTS", '"Orders"'), ("DEPENDENCY_MODULES", '"orders_mod"')):
+        repo.sub(
+            "extensions/validation.py",
+            rf"^({constant} = frozenset\(\n    \{{\n)",
+            rf"\1        {name},\n",
+        )
+    ship_fixes(repo)
+
+
+def test_answers_a_later_release_refuses_are_kept_on_update(tmp_path: Path) -> None:
+    """Copier validates recorded answers on every update, and silently replaces a refused one
+    with its default: a `moduleName` so replaced renders a new package and deletes the old."""
+    template = TemplateRepo.released_twice(tmp_path / "template", release_that_takes_recorded_names)
+    answers = {"name": "orders", "moduleName": "orders_mod"}
+    packages = rendered_monorepo(tmp_path / "repo", template, RELEASE_1, **answers)
+    main = packages / "orders/orders_mod/main.py"
+    append(main, USER_ROUTE)
+    commit_all(packages.parent, "Our routes")
+
+    update(packages, "orders/.copier-answers.yml", RELEASE_2)
+
+    recorded = yaml.safe_load((packages / "orders/.copier-answers.yml").read_text())
+    assert {key: recorded[key] for key in answers} == answers
+    assert recorded["_commit"] == RELEASE_2
+    assert main.read_text().endswith(USER_ROUTE)
+    assert (packages / "orders/orders_mod/init.py").read_text().endswith(INIT_FIX)
+    assert not (packages / "orders/orders").exists()
+    # A new API may not take them any more.
+    for new_answers, message in [
+        ({"name": "orders"}, "'orders' clashes with Orders"),
+        ({"name": "billing", "moduleName": "orders_mod"}, "shadow the dependency 'orders_mod'"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            render(tmp_path / "new" / "packages", template.path, RELEASE_2, **new_answers)
