@@ -4,6 +4,7 @@ Several APIs are rendered into the same folder; each records its answers in
 `<api_dir>/.copier-answers.yml`, which is how a new API finds its neighbours.
 """
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,12 @@ from jinja2.ext import Extension
 
 FIRST_PORT = 8000
 ANSWERS_FILE = ".copier-answers.yml"
+# Where copier.yml's `_subdirectory` keeps what is rendered, and the part every API shares.
+SUBDIRECTORY = "template"
+SHARED = "common"
+NX_PROJECT = Path(SHARED, "constructs", "project.json")
+# Files Copier never copies from a template (its default `_exclude`).
+NOT_COPIED = ("__pycache__", ".pyc", ".pyo", ".DS_Store")
 
 
 def folder_name(dst_path: str | Path) -> str:
@@ -82,6 +89,85 @@ def is_recorded(
     return bool(overwrite) and not (dst.is_dir() and any(dst.iterdir()))
 
 
+def shared_files(src_path: str | Path) -> Iterator[tuple[str, Path]]:
+    """(destination path, template file) of the files every API renders alike: the plain
+    (not Jinja) files under `common/`, whose names hold no answer."""
+    root = Path(src_path) / SUBDIRECTORY
+    for path in sorted((root / SHARED).rglob("*")):
+        relpath = path.relative_to(root).as_posix()
+        if (
+            path.is_file()
+            and not path.name.endswith(".jinja")
+            and "{" not in relpath
+            and not any(part in relpath for part in NOT_COPIED)
+        ):
+            yield relpath, path
+
+
+def differs(template_file: Path, existing: Path) -> bool:
+    """Whether Copier would find a conflict (its test: the content and the executable bits)."""
+    if not existing.is_file():
+        return existing.exists()
+    return existing.read_bytes() != template_file.read_bytes() or bool(
+        (existing.stat().st_mode ^ template_file.stat().st_mode) & 0o111
+    )
+
+
+def joining_error(
+    value: str, api_dir: str, src_path: str, dst_path: str, release: str, overwrite: bool
+) -> str:
+    """Why copying API `value` into the destination would stop half-way ("" if it would not).
+
+    A non-interactive copy stops at the first shared file that differs from the one it renders
+    ("conflict"), and the template's task stops on a broken `project.json`: both after Copier
+    has written part of the API, and files left behind make the next `copier update` refuse to
+    run. Checked before any file is written instead. Not for an API already in the folder
+    (an update, or a copy over it) nor with --overwrite, where Copier replaces those files.
+    """
+    dst = Path(dst_path)
+    if overwrite or (dst / api_dir / ANSWERS_FILE).exists():
+        return ""
+    conflicts = [
+        relpath
+        for relpath, template_file in shared_files(src_path)
+        if differs(template_file, dst / relpath)
+    ]
+    if conflicts:
+        listed = ", ".join(conflicts[:3]) + (
+            f" and {len(conflicts) - 3} more" if len(conflicts) > 3 else ""
+        )
+        releases = sorted(
+            {
+                str(answers["_commit"])
+                for _, answers in other_apis(dst, api_dir)
+                if answers.get("_commit")
+            }
+        )
+        if release and releases and releases != [release]:
+            theirs = " and ".join(releases)
+            return (
+                f"'{value}' cannot join this folder at release {release}: its APIs are at "
+                f"{theirs}, and the files they share differ ({listed}). Add it at their "
+                f"release (--vcs-ref {releases[0] if len(releases) == 1 else '<release>'}) "
+                "or update them first."
+            )
+        return (
+            f"'{value}' would overwrite shared files that differ in this folder ({listed}). "
+            "Copy with --overwrite to replace them (then review `git diff`), or undo the "
+            "changes first."
+        )
+    try:
+        json.loads((dst / NX_PROJECT).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError) as error:
+        return (
+            f"'{value}' cannot be added while {NX_PROJECT.as_posix()} is not valid JSON "
+            f"({error}): fix it first (the template's task adds the API's targets to it)."
+        )
+    return ""
+
+
 class MonorepoExtension(Extension):
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
@@ -90,4 +176,5 @@ class MonorepoExtension(Extension):
             next_free_port=next_free_port,
             api_names=api_names,
             is_recorded=is_recorded,
+            joining_error=joining_error,
         )

@@ -7,6 +7,7 @@ from extensions.monorepo import (
     api_names,
     folder_name,
     is_recorded,
+    joining_error,
     next_free_port,
 )
 from extensions.naming import kebab, pascal, snake
@@ -194,3 +195,53 @@ def test_only_the_answer_an_api_recorded_is_recorded(tmp_path) -> None:
     # What Copier's update renders into its empty temporary folders, with --overwrite.
     assert is_recorded(tmp_path / "new_copy/packages", "my_api", "name", "my-api", overwrite=True)
     assert not is_recorded(tmp_path / "new_copy/packages", "my_api", "name", "x", overwrite=False)
+
+
+SHARED_FILE = "common/constructs/src/core/api/cors.ts"
+
+
+@pytest.fixture
+def folder_with_an_api(tmp_path):
+    """A template whose shared file says `export {};`, and a folder of one API at 0.1.0."""
+    template = tmp_path / "template-src"
+    (template / "template" / SHARED_FILE).parent.mkdir(parents=True)
+    (template / "template" / SHARED_FILE).write_text("export {};\n")
+    (template / "template/common/constructs/src/app/apis").mkdir(parents=True)
+    (template / "template/common/constructs/src/app/apis/{{api_kebab}}.ts.jinja").write_text("")
+    packages = tmp_path / "packages"
+    (packages / SHARED_FILE).parent.mkdir(parents=True)
+    (packages / SHARED_FILE).write_text("export {};\n")
+    write_answers(packages / "my_api", name="my-api", _commit="0.1.0")
+    return template, packages
+
+
+def test_joining_a_folder_whose_shared_files_are_the_same_passes(folder_with_an_api) -> None:
+    template, packages = folder_with_an_api
+    assert joining_error("orders", "orders", template, packages, "0.2.0", False) == ""
+
+
+def test_joining_a_folder_at_another_release_is_refused_naming_files_and_releases(
+    folder_with_an_api,
+) -> None:
+    template, packages = folder_with_an_api
+    (packages / SHARED_FILE).write_text("export const changed = true;\n")
+    message = joining_error("orders", "orders", template, packages, "0.2.0", False)
+    assert message.startswith("'orders' cannot join this folder at release 0.2.0")
+    assert f"its APIs are at 0.1.0, and the files they share differ ({SHARED_FILE})" in message
+    assert "--vcs-ref 0.1.0" in message
+    # At the same release, the difference is the user's own edit.
+    same = joining_error("orders", "orders", template, packages, "0.1.0", False)
+    assert same.startswith(
+        f"'orders' would overwrite shared files that differ in this folder ({SHARED_FILE})"
+    )
+    # Not for the API itself (an update), nor with --overwrite.
+    assert joining_error("my-api", "my_api", template, packages, "0.2.0", False) == ""
+    assert joining_error("orders", "orders", template, packages, "0.2.0", True) == ""
+
+
+def test_joining_a_folder_whose_nx_project_is_broken_is_refused(folder_with_an_api) -> None:
+    template, packages = folder_with_an_api
+    (packages / "common/constructs/project.json").write_text("{ not json")
+    message = joining_error("orders", "orders", template, packages, "0.1.0", False)
+    assert message.startswith("'orders' cannot be added while common/constructs/project.json")
+    assert "is not valid JSON" in message
