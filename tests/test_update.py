@@ -364,6 +364,79 @@ def test_a_release_that_moves_a_user_file_moves_the_users_version(
         ]
 
 
+CORS = "common/constructs/src/core/api/cors.ts"
+CORS_POLICY = "common/constructs/src/core/api/cors-policy.ts"
+MOVE_CORS = f"""_migrations:
+  - version: "{RELEASE_2}"
+    command: ["{{{{ _copier_python }}}}", "{{{{ _copier_conf.src_path }}}}/migrations/move.py",
+              -a, "{{{{ _copier_conf.answers_file }}}}", "{CORS}={CORS_POLICY}"]
+"""
+USER_HEADER = "  'x-tenant-id',\n"  # a header the user allows, lines away from the release's fix
+MAX_AGE = "export const CORS_MAX_AGE_SECONDS = {};\n"
+
+
+def release_that_moves_a_template_file(repo: TemplateRepo) -> None:
+    """cors.ts becomes cors-policy.ts, with a fix; copier.yml's recipe for such a move."""
+    repo.move(f"template/{CORS}", f"template/{CORS_POLICY}")
+    repo.sub(f"template/{CORS_POLICY}", r"^" + MAX_AGE.format(600), MAX_AGE.format(300))
+    for importer in ("api-base.ts", "function-url.ts", "http-api.ts", "rest-api.ts"):
+        repo.sub(
+            f"template/common/constructs/src/core/api/{importer}", "'./cors';", "'./cors-policy';"
+        )
+    repo.edit("copier.yml", lambda text: text.replace("_migrations:\n", MOVE_CORS, 1))
+
+
+@pytest.fixture(scope="module")
+def moving_template(tmp_path_factory: pytest.TempPathFactory) -> TemplateRepo:
+    return TemplateRepo.released_twice(
+        tmp_path_factory.mktemp("moving-template"), release_that_moves_a_template_file
+    )
+
+
+@pytest.mark.parametrize("edit", ["other-lines", "same-line", "none"])
+def test_a_release_that_moves_a_template_file_merges_the_users_edits_there(
+    moving_template: TemplateRepo, tmp_path: Path, edit: str
+) -> None:
+    packages = rendered_monorepo(tmp_path / "repo", moving_template, RELEASE_1)
+    cors = packages / CORS
+    if edit == "other-lines":
+        cors.write_text(
+            cors.read_text().replace("  'x-api-key',\n", "  'x-api-key',\n" + USER_HEADER)
+        )
+    elif edit == "same-line":
+        cors.write_text(cors.read_text().replace(MAX_AGE.format(600), MAX_AGE.format(3600)))
+    commit_all(packages.parent, "Our CORS policy")
+    ours = cors.read_text()
+
+    result = copier(*UPDATE, cwd=packages)
+    assert result.returncode == 0, result.stderr
+
+    assert not cors.exists()
+    moved = (packages / CORS_POLICY).read_text()
+    release = moving_template.file(f"template/{CORS_POLICY}").read_text()
+    unmerged = git("diff", "--name-only", "--diff-filter=U", cwd=packages).split()
+    if edit == "none":  # nothing to carry: the release's file, and not a word about it
+        assert moved == release
+        assert "Moved your edits" not in result.stderr
+    elif edit == "other-lines":  # a clean 3-way merge: the user's header and the release's fix
+        assert moved == release.replace("  'x-api-key',\n", "  'x-api-key',\n" + USER_HEADER)
+        assert f"Moved your edits of {CORS} to {CORS_POLICY}." in result.stderr
+    else:  # both changed one line: Copier's markers, and Git lists the file as unmerged
+        assert (
+            "<<<<<<< before updating\n" + MAX_AGE.format(3600) + "=======\n"
+            + MAX_AGE.format(300) + ">>>>>>> after updating\n"
+        ) in moved  # fmt: skip
+        assert moved.count("<<<<<<<") == 1
+        assert unmerged == [f"packages/{CORS_POLICY}"]
+        assert git("show", f":2:packages/{CORS_POLICY}", cwd=packages) == ours
+        assert git("show", f":3:packages/{CORS_POLICY}", cwd=packages) == release
+        assert "resolve the conflicts there" in result.stderr
+    if edit != "same-line":
+        assert unmerged == []
+    index = (packages / "common/constructs/src/index.ts").read_text()
+    assert "'./core/api/cors-policy';" in index and "'./core/api/cors';" not in index
+
+
 # --- Answers a later release refuses ---------------------------------------------------------
 def release_that_takes_recorded_names(repo: TemplateRepo) -> None:
     """A release whose constructs export `Orders` and whose API depends on `orders_mod`."""
