@@ -308,6 +308,20 @@ def test_changing_an_answer_rerenders_at_the_same_release(
     assert_same_tree(snapshot(packages), snapshot(fresh))
 
 
+def test_user_files_deleted_stay_deleted(packages: Path) -> None:
+    """Copier recreates no file the user deleted, `_skip_if_exists` or not (it compares its
+    patterns with paths from the git root, where the API's folder sits in packages/)."""
+    for path in PROTECTED:
+        (packages / path).unlink()
+    commit_all(packages.parent, "Our routes live elsewhere")
+
+    update(packages, ANSWERS, RELEASE_2)  # whose main.py changed (MAIN_CHANGE)
+
+    for path in PROTECTED:
+        assert not (packages / path).exists(), path
+    assert (packages / "my_api/my_api/init.py").read_text().endswith(INIT_FIX)
+
+
 # --- Layout changes --------------------------------------------------------------------------
 TEST_MAIN = f"{API}/tests/test_main.py.jinja"
 TEST_ROUTES = f"{API}/tests/test_routes.py.jinja"
