@@ -4,7 +4,10 @@ Several APIs are rendered into the same folder; each records its answers in
 `<api_dir>/.copier-answers.yml`, which is how a new API finds its neighbours.
 """
 
+import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import yaml
 from jinja2 import Environment
@@ -12,6 +15,12 @@ from jinja2.ext import Extension
 
 FIRST_PORT = 8000
 ANSWERS_FILE = ".copier-answers.yml"
+# Where copier.yml's `_subdirectory` keeps what is rendered, and the part every API shares.
+SUBDIRECTORY = "template"
+SHARED = "common"
+NX_PROJECT = Path(SHARED, "constructs", "project.json")
+# Files Copier never copies from a template (its default `_exclude`).
+NOT_COPIED = ("__pycache__", ".pyc", ".pyo", ".DS_Store")
 
 
 def folder_name(dst_path: str | Path) -> str:
@@ -19,19 +28,31 @@ def folder_name(dst_path: str | Path) -> str:
     return Path(dst_path).resolve().name
 
 
+def read_answers(answers_file: Path) -> dict[str, Any] | None:
+    """An answers file's answers; None if it is missing or unreadable."""
+    try:
+        answers = yaml.safe_load(answers_file.read_text())
+    except (OSError, yaml.YAMLError):
+        return None
+    return answers if isinstance(answers, dict) else None
+
+
+def other_apis(dst_path: str | Path, api_dir: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(folder, answers) of every API in the destination but `api_dir`."""
+    for answers_file in sorted(Path(dst_path).glob(f"*/{ANSWERS_FILE}")):
+        if answers_file.parent.name != api_dir:
+            answers = read_answers(answers_file)
+            if answers is not None:
+                yield answers_file.parent.name, answers
+
+
 def ports_in_use(dst_path: str | Path, api_dir: str) -> set[int]:
     """Dev-server ports recorded by the other APIs in the destination."""
-    ports = set()
-    for answers_file in Path(dst_path).glob(f"*/{ANSWERS_FILE}"):
-        if answers_file.parent.name == api_dir:
-            continue
-        try:
-            answers = yaml.safe_load(answers_file.read_text()) or {}
-        except (OSError, yaml.YAMLError):
-            continue
-        if isinstance(answers, dict) and isinstance(answers.get("port"), int):
-            ports.add(answers["port"])
-    return ports
+    return {
+        answers["port"]
+        for _, answers in other_apis(dst_path, api_dir)
+        if isinstance(answers.get("port"), int)
+    }
 
 
 def next_free_port(dst_path: str | Path, api_dir: str) -> int:
@@ -42,8 +63,118 @@ def next_free_port(dst_path: str | Path, api_dir: str) -> int:
     return port
 
 
+def api_names(dst_path: str | Path, api_dir: str) -> list[str]:
+    """The `name` answers of the other APIs in the destination."""
+    return [
+        str(answers["name"]) for _, answers in other_apis(dst_path, api_dir) if "name" in answers
+    ]
+
+
+def is_recorded(
+    dst_path: str | Path, api_dir: str, question: str, value: Any, overwrite: bool
+) -> bool:
+    """Whether `value` is the answer this API recorded earlier, as during `copier update`.
+
+    Copier validates the recorded answers again on every update and, when one fails, silently
+    takes the default instead (a `moduleName` refused so becomes a new package, and the old
+    one's files are deleted). So a rule a later release adds must not judge them. The update
+    renders in place, where the API's answers file tells, and into new temporary folders with
+    --overwrite, from answers the first render has checked (a first copy with --overwrite into
+    a new folder looks the same, and skips those rules too).
+    """
+    dst = Path(dst_path)
+    recorded = read_answers(dst / api_dir / ANSWERS_FILE)
+    if recorded is not None:
+        return recorded.get(question) == value
+    return bool(overwrite) and not (dst.is_dir() and any(dst.iterdir()))
+
+
+def shared_files(src_path: str | Path) -> Iterator[tuple[str, Path]]:
+    """(destination path, template file) of the files every API renders alike: the plain
+    (not Jinja) files under `common/`, whose names hold no answer."""
+    root = Path(src_path) / SUBDIRECTORY
+    for path in sorted((root / SHARED).rglob("*")):
+        relpath = path.relative_to(root).as_posix()
+        if (
+            path.is_file()
+            and not path.name.endswith(".jinja")
+            and "{" not in relpath
+            and not any(part in relpath for part in NOT_COPIED)
+        ):
+            yield relpath, path
+
+
+def differs(template_file: Path, existing: Path) -> bool:
+    """Whether Copier would find a conflict (its test: the content and the executable bits)."""
+    if not existing.is_file():
+        return existing.exists()
+    return existing.read_bytes() != template_file.read_bytes() or bool(
+        (existing.stat().st_mode ^ template_file.stat().st_mode) & 0o111
+    )
+
+
+def joining_error(
+    value: str, api_dir: str, src_path: str, dst_path: str, release: str, overwrite: bool
+) -> str:
+    """Why copying API `value` into the destination would stop half-way ("" if it would not).
+
+    A non-interactive copy stops at the first shared file that differs from the one it renders
+    ("conflict"), and the template's task stops on a broken `project.json`: both after Copier
+    has written part of the API, and files left behind make the next `copier update` refuse to
+    run. Checked before any file is written instead. Not for an API already in the folder
+    (an update, or a copy over it) nor with --overwrite, where Copier replaces those files.
+    """
+    dst = Path(dst_path)
+    if overwrite or (dst / api_dir / ANSWERS_FILE).exists():
+        return ""
+    conflicts = [
+        relpath
+        for relpath, template_file in shared_files(src_path)
+        if differs(template_file, dst / relpath)
+    ]
+    if conflicts:
+        listed = ", ".join(conflicts[:3]) + (
+            f" and {len(conflicts) - 3} more" if len(conflicts) > 3 else ""
+        )
+        releases = sorted(
+            {
+                str(answers["_commit"])
+                for _, answers in other_apis(dst, api_dir)
+                if answers.get("_commit")
+            }
+        )
+        if release and releases and releases != [release]:
+            theirs = " and ".join(releases)
+            return (
+                f"'{value}' cannot join this folder at release {release}: its APIs are at "
+                f"{theirs}, and the files they share differ ({listed}). Add it at their "
+                f"release (--vcs-ref {releases[0] if len(releases) == 1 else '<release>'}) "
+                "or update them first."
+            )
+        return (
+            f"'{value}' would overwrite shared files that differ in this folder ({listed}). "
+            "Copy with --overwrite to replace them (then review `git diff`), or undo the "
+            "changes first."
+        )
+    try:
+        json.loads((dst / NX_PROJECT).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError) as error:
+        return (
+            f"'{value}' cannot be added while {NX_PROJECT.as_posix()} is not valid JSON "
+            f"({error}): fix it first (the template's task adds the API's targets to it)."
+        )
+    return ""
+
+
 class MonorepoExtension(Extension):
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
         environment.filters["folder_name"] = folder_name
-        environment.globals["next_free_port"] = next_free_port
+        environment.globals.update(
+            next_free_port=next_free_port,
+            api_names=api_names,
+            is_recorded=is_recorded,
+            joining_error=joining_error,
+        )

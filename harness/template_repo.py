@@ -95,8 +95,8 @@ def copy_working_tree(dst: Path, source: Path = TEMPLATE) -> Path:
     return dst
 
 
-# What Copier reads of this repository: its settings and questions, Jinja extensions, and files.
-TEMPLATE_SOURCES = ("copier.yml", "extensions", "template")
+# What Copier reads of this repository: settings and questions, Jinja extensions, migrations, files.
+TEMPLATE_SOURCES = ("copier.yml", "extensions", "migrations", "template")
 
 
 def template_without_git(dst: Path) -> Path:

@@ -3,9 +3,22 @@
 import pytest
 import yaml
 
-from extensions.monorepo import folder_name, next_free_port
+from extensions.monorepo import (
+    api_names,
+    folder_name,
+    is_recorded,
+    joining_error,
+    next_free_port,
+)
 from extensions.naming import kebab, pascal, snake
-from extensions.validation import auth_error, directory_error, module_name_error, name_error
+from extensions.validation import (
+    auth_error,
+    directory_error,
+    module_name_error,
+    module_shadow_error,
+    name_clash_error,
+    name_error,
+)
 
 
 @pytest.mark.parametrize(
@@ -54,6 +67,51 @@ def test_names_are_limited_to_40_characters_in_pascal_case(name: str, too_long: 
 
 
 @pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        # The construct class, or its Props / Integrations type, is a name the constructs use.
+        ("construct", "clashes with Construct, which the API's construct module already imports"),
+        ("error", "clashes with Error, a JavaScript global that the API's construct module needs"),
+        ("object", "clashes with Object, a JavaScript global"),
+        ("gateway-api", "clashes with GatewayApiProps, which the CDK constructs' core already"),
+        ("runtime-config", "clashes with RuntimeConfig, which the CDK constructs' core already"),
+        ("IntegrationBuilder", "clashes with IntegrationBuilder, which the CDK constructs' core"),
+        # The Python project is named like one of its dependencies.
+        ("annotated-types", "would name the API's Python project annotated-types, like one of"),
+        ("AnnotatedTypes", "would name the API's Python project annotated-types, like one of"),
+        ("six", "would name the API's Python project six"),
+        # The API's folder or Nx project is the shared constructs'.
+        ("common", "is the folder of the CDK constructs that every API shares"),
+        ("common-constructs", "is the Nx project of the CDK constructs that every API shares"),
+    ],
+)
+def test_names_the_rendered_files_already_use_are_refused_with_the_reason(
+    name: str, message: str
+) -> None:
+    refusal = name_clash_error(name, pascal(name), kebab(name))
+    assert refusal.startswith(f"'{name}' ") and message in refusal
+    assert name_error(name, pascal(name)) == ""  # well formed: refused for what it would clash with
+
+
+@pytest.mark.parametrize("name", ["my-api", "OrdersApi", "proxy", "map", "promise", "api-gateway"])
+def test_names_that_merely_resemble_taken_ones_pass(name: str) -> None:
+    """Globals a construct class only shadows in its own module build (tests/test_names.py)."""
+    assert name_clash_error(name, pascal(name), kebab(name)) == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "other", "clash"),
+    [("my-api-2", "my-api2", "MyApi2"), ("orders-props", "orders", "OrdersProps")],
+)
+def test_a_name_that_declares_what_another_api_declares_is_refused(
+    name: str, other: str, clash: str
+) -> None:
+    message = name_clash_error(name, pascal(name), kebab(name), [pascal(other)])
+    assert message.startswith(f"'{name}' clashes with {clash}, which another API in this folder")
+    assert name_clash_error(name, pascal(name), kebab(name), [pascal("billing")]) == ""
+
+
+@pytest.mark.parametrize(
     ("module", "reason"),
     [
         ("class", "keyword"),
@@ -62,6 +120,9 @@ def test_names_are_limited_to_40_characters_in_pascal_case(name: str, too_long: 
         ("asyncio", "standard library"),
         ("fastapi", "dependency"),
         ("mangum", "dependency"),
+        ("annotated_types", "dependency"),
+        ("click", "dependency"),
+        ("boto3", "dependency"),
         ("tests", "folder"),
         ("My_Api", "not a valid module name"),
         ("1api", "not a valid module name"),
@@ -69,12 +130,12 @@ def test_names_are_limited_to_40_characters_in_pascal_case(name: str, too_long: 
     ],
 )
 def test_bad_module_names_say_why(module: str, reason: str) -> None:
-    message = module_name_error(module)
+    message = module_name_error(module) or module_shadow_error(module)
     assert f"'{module}'" in message and reason in message
 
 
 def test_good_module_name_passes() -> None:
-    assert module_name_error("orders_service") == ""
+    assert module_name_error("orders_service") == module_shadow_error("orders_service") == ""
 
 
 @pytest.mark.parametrize("directory", ["packages", "packages/apis", "apps/backend-v2"])
@@ -109,3 +170,78 @@ def test_next_free_port_skips_ports_of_other_apis(tmp_path) -> None:
 
 def test_folder_name_is_the_destination_name(tmp_path) -> None:
     assert folder_name(tmp_path / "packages") == "packages"
+
+
+def write_answers(folder, **answers) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / ".copier-answers.yml").write_text(yaml.safe_dump(answers))
+
+
+def test_api_names_are_the_other_apis_names(tmp_path) -> None:
+    write_answers(tmp_path / "my_api", name="my-api")
+    write_answers(tmp_path / "orders_api", name="OrdersApi")
+    assert api_names(tmp_path, "orders_api") == ["my-api"]
+    assert api_names(tmp_path, "new_api") == ["my-api", "OrdersApi"]
+
+
+def test_only_the_answer_an_api_recorded_is_recorded(tmp_path) -> None:
+    packages = tmp_path / "packages"
+    write_answers(packages / "my_api", name="my-api", moduleName="my_api")
+    assert is_recorded(packages, "my_api", "moduleName", "my_api", overwrite=True)
+    # A new answer on update (`--data moduleName=json`) is judged like any other.
+    assert not is_recorded(packages, "my_api", "moduleName", "json", overwrite=True)
+    # A new API, even with --overwrite, in a folder that has files.
+    assert not is_recorded(packages, "orders", "name", "orders", overwrite=True)
+    # What Copier's update renders into its empty temporary folders, with --overwrite.
+    assert is_recorded(tmp_path / "new_copy/packages", "my_api", "name", "my-api", overwrite=True)
+    assert not is_recorded(tmp_path / "new_copy/packages", "my_api", "name", "x", overwrite=False)
+
+
+SHARED_FILE = "common/constructs/src/core/api/cors.ts"
+
+
+@pytest.fixture
+def folder_with_an_api(tmp_path):
+    """A template whose shared file says `export {};`, and a folder of one API at 0.1.0."""
+    template = tmp_path / "template-src"
+    (template / "template" / SHARED_FILE).parent.mkdir(parents=True)
+    (template / "template" / SHARED_FILE).write_text("export {};\n")
+    (template / "template/common/constructs/src/app/apis").mkdir(parents=True)
+    (template / "template/common/constructs/src/app/apis/{{api_kebab}}.ts.jinja").write_text("")
+    packages = tmp_path / "packages"
+    (packages / SHARED_FILE).parent.mkdir(parents=True)
+    (packages / SHARED_FILE).write_text("export {};\n")
+    write_answers(packages / "my_api", name="my-api", _commit="0.1.0")
+    return template, packages
+
+
+def test_joining_a_folder_whose_shared_files_are_the_same_passes(folder_with_an_api) -> None:
+    template, packages = folder_with_an_api
+    assert joining_error("orders", "orders", template, packages, "0.2.0", False) == ""
+
+
+def test_joining_a_folder_at_another_release_is_refused_naming_files_and_releases(
+    folder_with_an_api,
+) -> None:
+    template, packages = folder_with_an_api
+    (packages / SHARED_FILE).write_text("export const changed = true;\n")
+    message = joining_error("orders", "orders", template, packages, "0.2.0", False)
+    assert message.startswith("'orders' cannot join this folder at release 0.2.0")
+    assert f"its APIs are at 0.1.0, and the files they share differ ({SHARED_FILE})" in message
+    assert "--vcs-ref 0.1.0" in message
+    # At the same release, the difference is the user's own edit.
+    same = joining_error("orders", "orders", template, packages, "0.1.0", False)
+    assert same.startswith(
+        f"'orders' would overwrite shared files that differ in this folder ({SHARED_FILE})"
+    )
+    # Not for the API itself (an update), nor with --overwrite.
+    assert joining_error("my-api", "my_api", template, packages, "0.2.0", False) == ""
+    assert joining_error("orders", "orders", template, packages, "0.2.0", True) == ""
+
+
+def test_joining_a_folder_whose_nx_project_is_broken_is_refused(folder_with_an_api) -> None:
+    template, packages = folder_with_an_api
+    (packages / "common/constructs/project.json").write_text("{ not json")
+    message = joining_error("orders", "orders", template, packages, "0.1.0", False)
+    assert message.startswith("'orders' cannot be added while common/constructs/project.json")
+    assert "is not valid JSON" in message

@@ -199,17 +199,73 @@ def test_a_new_api_joins_at_the_release_the_others_are_at(
     template: TemplateRepo, tmp_path: Path
 ) -> None:
     """Shared files are identical only within a release: a copy of a newer release than the
-    APIs already there stops on the first shared file that changed (update those first)."""
+    APIs already there is refused before it writes a file (it used to stop at the first shared
+    file that changed, leaving the new API's construct behind to block the next update)."""
     packages = monorepo_with(tmp_path / "repo", template, RELEASE_1, FIRST)
     copy = ("copy", "--trust", "--defaults", "--data", "name=orders-api", str(template), ".")
 
     newer = copier(*copy, cwd=packages)  # the latest release: RELEASE_2
     assert newer.returncode == 1
-    assert "conflict" in newer.stderr
-    assert "Interactive session required" in newer.stderr
-    # No file already there was changed; the failed copy only left new files behind.
-    assert git("status", "--porcelain", "--untracked-files=no", cwd=packages) == ""
+    assert (
+        f"'orders-api' cannot join this folder at release {RELEASE_2}: its APIs are at "
+        f"{RELEASE_1}, and the files they share differ (common/constructs/scripts/"
+        f"generate_index.py). Add it at their release (--vcs-ref {RELEASE_1})"
+    ) in " ".join(newer.stderr.split())
+    assert git("status", "--porcelain", "--untracked-files=all", cwd=packages) == ""
 
-    git("clean", "--force", "-d", "--quiet", cwd=packages)  # what the failed copy created
     same = copier(*copy, "--vcs-ref", RELEASE_1, cwd=packages)
     assert same.returncode == 0, same.stderr
+
+
+def test_after_a_refused_copy_the_apis_update_and_the_copy_succeeds(
+    template: TemplateRepo, tmp_path: Path
+) -> None:
+    """Or update the APIs first: nothing the refused copy did stands in the way."""
+    packages = monorepo_with(tmp_path / "repo", template, RELEASE_1, FIRST)
+    copy = ("copy", "--trust", "--defaults", "--data", "name=orders-api", str(template), ".")
+    assert copier(*copy, cwd=packages).returncode == 1
+
+    update(packages, FIRST, RELEASE_2)
+    commit_all(packages.parent, "Update my-api")
+    later = copier(*copy, cwd=packages)
+    assert later.returncode == 0, later.stderr
+    assert answers_of(packages, {"name": "orders-api"})["_commit"] == RELEASE_2
+
+
+CONSTRUCTS = "common/constructs"
+FOLDER_PROBLEMS = {
+    # A shared file the team changed would be overwritten (a copy without a terminal stops).
+    "edited-shared-file": (
+        f"{CONSTRUCTS}/src/core/api/cors.ts",
+        lambda text: text.replace("= 600;", "= 60;"),
+        f"'orders-api' would overwrite shared files that differ in this folder "
+        f"({CONSTRUCTS}/src/core/api/cors.ts)",
+    ),
+    # The template's task, which lists every API in project.json, could not read it.
+    "broken-project-json": (
+        f"{CONSTRUCTS}/project.json",
+        lambda text: text.replace("{", "{ oops", 1),
+        f"'orders-api' cannot be added while {CONSTRUCTS}/project.json is not valid JSON",
+    ),
+}
+
+
+@pytest.mark.parametrize("problem", FOLDER_PROBLEMS)
+def test_a_copy_that_would_stop_half_way_is_refused_and_leaves_nothing(
+    template: TemplateRepo, tmp_path: Path, problem: str
+) -> None:
+    path, change, message = FOLDER_PROBLEMS[problem]
+    packages = monorepo_with(tmp_path / "repo", template, RELEASE_1, FIRST)
+    (packages / path).write_text(change((packages / path).read_text()))
+    commit_all(packages.parent, "Our change")
+    before = snapshot(packages)
+
+    result = copier(
+        "copy", "--trust", "--defaults", "--vcs-ref", RELEASE_1, "--data", "name=orders-api",
+        str(template), ".", cwd=packages,
+    )  # fmt: skip
+
+    assert result.returncode == 1
+    assert message in " ".join(result.stderr.split())
+    assert snapshot(packages) == before
+    assert git("status", "--porcelain", "--untracked-files=all", cwd=packages) == ""

@@ -42,7 +42,18 @@ BAD_ANSWERS = [
     ({"moduleName": "json"}, "would shadow the standard library module 'json'"),
     ({"moduleName": "fastapi"}, "would shadow the dependency 'fastapi'"),
     ({"moduleName": "My-Module"}, "'My-Module' is not a valid module name"),
+    ({"moduleName": "click"}, "would shadow the dependency 'click'"),
     ({"port": 80}, "Port 80 is out of range"),
+    # Well-formed names the rendered files already use: they would not build.
+    ({"name": "construct"}, "'construct' clashes with Construct, which the API's construct"),
+    ({"name": "error"}, "'error' clashes with Error, a JavaScript global"),
+    ({"name": "object"}, "'object' clashes with Object, a JavaScript global"),
+    ({"name": "gateway-api"}, "'gateway-api' clashes with GatewayApiProps, which the CDK"),
+    ({"name": "runtime-config"}, "'runtime-config' clashes with RuntimeConfig, which the CDK"),
+    ({"name": "annotated-types"}, "would name the API's Python project annotated-types"),
+    ({"name": "common"}, "'common' is the folder of the CDK constructs that every API shares"),
+    # The first API (below) declares FirstApi, FirstApiProps and FirstApiIntegrations.
+    ({"name": "first-api-props"}, "clashes with FirstApiProps, which another API in this folder"),
 ]
 
 

@@ -275,11 +275,21 @@ def test_update_of_a_dirty_tree_stops_and_changes_nothing(packages: Path) -> Non
     assert snapshot(packages) == before
 
 
-def test_update_with_a_bad_answer_stops_and_changes_nothing(packages: Path) -> None:
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        ("port=80", "Validation error for question 'port': Port 80 is out of range"),
+        # A new answer is judged by every rule, unlike the one recorded earlier (below).
+        ("moduleName=json", "would shadow the standard library module 'json'"),
+    ],
+)
+def test_update_with_a_bad_answer_stops_and_changes_nothing(
+    packages: Path, answer: str, message: str
+) -> None:
     before = snapshot(packages)
-    result = copier(*UPDATE, "--data", "port=80", cwd=packages)
+    result = copier(*UPDATE, "--data", answer, cwd=packages)
     assert result.returncode == 1
-    assert "Validation error for question 'port': Port 80 is out of range" in result.stderr
+    assert message in result.stderr
     assert snapshot(packages) == before
     assert is_clean(packages)
 
@@ -297,6 +307,20 @@ def test_changing_an_answer_rerenders_at_the_same_release(
     assert {key: answers[key] for key in new_answers} == new_answers
     fresh = rendered_monorepo(tmp_path / "fresh", template, RELEASE_1, **new_answers)
     assert_same_tree(snapshot(packages), snapshot(fresh))
+
+
+def test_user_files_deleted_stay_deleted(packages: Path) -> None:
+    """Copier recreates no file the user deleted, `_skip_if_exists` or not (it compares its
+    patterns with paths from the git root, where the API's folder sits in packages/)."""
+    for path in PROTECTED:
+        (packages / path).unlink()
+    commit_all(packages.parent, "Our routes live elsewhere")
+
+    update(packages, ANSWERS, RELEASE_2)  # whose main.py changed (MAIN_CHANGE)
+
+    for path in PROTECTED:
+        assert not (packages / path).exists(), path
+    assert (packages / "my_api/my_api/init.py").read_text().endswith(INIT_FIX)
 
 
 # --- Layout changes --------------------------------------------------------------------------
@@ -376,3 +400,115 @@ def test_a_project_of_the_previous_release_passes_its_own_tests_after_updating(
         "uv", "run", "--project", api, "pytest", "-q", api / "tests/test_main.py", cwd=root
     )
     assert " passed" in result.stdout and " failed" not in result.stdout
+
+
+CORS = "common/constructs/src/core/api/cors.ts"
+CORS_POLICY = "common/constructs/src/core/api/cors-policy.ts"
+MOVE_CORS = f"""_migrations:
+  - version: "{RELEASE_2}"
+    command: ["{{{{ _copier_python }}}}", "{{{{ _copier_conf.src_path }}}}/migrations/move.py",
+              -a, "{{{{ _copier_conf.answers_file }}}}", "{CORS}={CORS_POLICY}"]
+"""
+USER_HEADER = "  'x-tenant-id',\n"  # a header the user allows, lines away from the release's fix
+MAX_AGE = "export const CORS_MAX_AGE_SECONDS = {};\n"
+
+
+def release_that_moves_a_template_file(repo: TemplateRepo) -> None:
+    """cors.ts becomes cors-policy.ts, with a fix; copier.yml's recipe for such a move."""
+    repo.move(f"template/{CORS}", f"template/{CORS_POLICY}")
+    repo.sub(f"template/{CORS_POLICY}", r"^" + MAX_AGE.format(600), MAX_AGE.format(300))
+    for importer in ("api-base.ts", "function-url.ts", "http-api.ts", "rest-api.ts"):
+        repo.sub(
+            f"template/common/constructs/src/core/api/{importer}", "'./cors';", "'./cors-policy';"
+        )
+    repo.edit("copier.yml", lambda text: text.replace("_migrations:\n", MOVE_CORS, 1))
+
+
+@pytest.fixture(scope="module")
+def moving_template(tmp_path_factory: pytest.TempPathFactory) -> TemplateRepo:
+    return TemplateRepo.released_twice(
+        tmp_path_factory.mktemp("moving-template"), release_that_moves_a_template_file
+    )
+
+
+@pytest.mark.parametrize("edit", ["other-lines", "same-line", "none"])
+def test_a_release_that_moves_a_template_file_merges_the_users_edits_there(
+    moving_template: TemplateRepo, tmp_path: Path, edit: str
+) -> None:
+    packages = rendered_monorepo(tmp_path / "repo", moving_template, RELEASE_1)
+    cors = packages / CORS
+    if edit == "other-lines":
+        cors.write_text(
+            cors.read_text().replace("  'x-api-key',\n", "  'x-api-key',\n" + USER_HEADER)
+        )
+    elif edit == "same-line":
+        cors.write_text(cors.read_text().replace(MAX_AGE.format(600), MAX_AGE.format(3600)))
+    commit_all(packages.parent, "Our CORS policy")
+    ours = cors.read_text()
+
+    result = copier(*UPDATE, cwd=packages)
+    assert result.returncode == 0, result.stderr
+
+    assert not cors.exists()
+    moved = (packages / CORS_POLICY).read_text()
+    release = moving_template.file(f"template/{CORS_POLICY}").read_text()
+    unmerged = git("diff", "--name-only", "--diff-filter=U", cwd=packages).split()
+    if edit == "none":  # nothing to carry: the release's file, and not a word about it
+        assert moved == release
+        assert "Moved your edits" not in result.stderr
+    elif edit == "other-lines":  # a clean 3-way merge: the user's header and the release's fix
+        assert moved == release.replace("  'x-api-key',\n", "  'x-api-key',\n" + USER_HEADER)
+        assert f"Moved your edits of {CORS} to {CORS_POLICY}." in result.stderr
+    else:  # both changed one line: Copier's markers, and Git lists the file as unmerged
+        assert (
+            "<<<<<<< before updating\n" + MAX_AGE.format(3600) + "=======\n"
+            + MAX_AGE.format(300) + ">>>>>>> after updating\n"
+        ) in moved  # fmt: skip
+        assert moved.count("<<<<<<<") == 1
+        assert unmerged == [f"packages/{CORS_POLICY}"]
+        assert git("show", f":2:packages/{CORS_POLICY}", cwd=packages) == ours
+        assert git("show", f":3:packages/{CORS_POLICY}", cwd=packages) == release
+        assert "resolve the conflicts there" in result.stderr
+    if edit != "same-line":
+        assert unmerged == []
+    index = (packages / "common/constructs/src/index.ts").read_text()
+    assert "'./core/api/cors-policy';" in index and "'./core/api/cors';" not in index
+
+
+# --- Answers a later release refuses ---------------------------------------------------------
+def release_that_takes_recorded_names(repo: TemplateRepo) -> None:
+    """A release whose constructs export `Orders` and whose API depends on `orders_mod`."""
+    for constant, name in (("CORE_EXPORTS", '"Orders"'), ("DEPENDENCY_MODULES", '"orders_mod"')):
+        repo.sub(
+            "extensions/validation.py",
+            rf"^({constant} = frozenset\(\n    \{{\n)",
+            rf"\1        {name},\n",
+        )
+    ship_fixes(repo)
+
+
+def test_answers_a_later_release_refuses_are_kept_on_update(tmp_path: Path) -> None:
+    """Copier validates recorded answers on every update, and silently replaces a refused one
+    with its default: a `moduleName` so replaced renders a new package and deletes the old."""
+    template = TemplateRepo.released_twice(tmp_path / "template", release_that_takes_recorded_names)
+    answers = {"name": "orders", "moduleName": "orders_mod"}
+    packages = rendered_monorepo(tmp_path / "repo", template, RELEASE_1, **answers)
+    main = packages / "orders/orders_mod/main.py"
+    append(main, USER_ROUTE)
+    commit_all(packages.parent, "Our routes")
+
+    update(packages, "orders/.copier-answers.yml", RELEASE_2)
+
+    recorded = yaml.safe_load((packages / "orders/.copier-answers.yml").read_text())
+    assert {key: recorded[key] for key in answers} == answers
+    assert recorded["_commit"] == RELEASE_2
+    assert main.read_text().endswith(USER_ROUTE)
+    assert (packages / "orders/orders_mod/init.py").read_text().endswith(INIT_FIX)
+    assert not (packages / "orders/orders").exists()
+    # A new API may not take them any more.
+    for new_answers, message in [
+        ({"name": "orders"}, "'orders' clashes with Orders"),
+        ({"name": "billing", "moduleName": "orders_mod"}, "shadow the dependency 'orders_mod'"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            render(tmp_path / "new" / "packages", template.path, RELEASE_2, **new_answers)

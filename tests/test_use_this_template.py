@@ -14,8 +14,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from extensions.naming import pascal
-from extensions.validation import name_error
+from extensions.naming import kebab, pascal, snake
+from extensions.validation import (
+    module_name_error,
+    module_shadow_error,
+    name_clash_error,
+    name_error,
+)
 from harness.rendering import TEMPLATE, render
 from harness.template_repo import (
     GIT_ENV,
@@ -200,11 +205,38 @@ def load_script():
             "customer-loyalty-points-and-rewards-service",
         ),
         ("x" * 50, "x" * 40),
+        # Names whose module would shadow the standard library or a dependency ...
+        ("email", "email-api"),
+        ("json", "json-api"),
+        ("queue", "queue-api"),
+        ("fastapi", "fastapi-api"),
+        ("tests", "tests-api"),
+        # ... or that the rendered code already uses.
+        ("error", "error-api"),
+        ("gateway-api", "gateway-api-api"),
+        ("annotated-types", "annotated-types-api"),
+        ("common", "common-api"),
     ],
 )
 def test_repository_names_become_valid_api_names(repository: str, name: str) -> None:
     assert load_script().api_name(repository) == name
-    assert name_error(name, pascal(name)) == ""
+    # What copier.yml asks of the name, and of the module name it gives by default.
+    assert name_error(name, pascal(name)) == name_clash_error(name, pascal(name), kebab(name)) == ""
+    assert module_name_error(snake(name)) == module_shadow_error(snake(name)) == ""
+
+
+@pytest.mark.slow
+def test_first_push_of_a_repository_named_like_a_standard_module(
+    upstream: TemplateRepo, tmp_path: Path
+) -> None:
+    repo = made_with_the_button(tmp_path / "email")
+    result = first_push(repo, "--repository", "acme/email", "--template", str(upstream))
+    assert result.returncode == 0, result.stderr
+
+    answers = yaml.safe_load((repo / "packages/email_api/.copier-answers.yml").read_text())
+    assert (answers["name"], answers["moduleName"]) == ("email-api", "email_api")
+    assert (repo / "packages/email_api/email_api/main.py").is_file()
+    assert is_clean(repo)
 
 
 def test_workflow_acts_only_in_a_repository_made_from_the_template() -> None:

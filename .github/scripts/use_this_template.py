@@ -18,6 +18,10 @@ unless .github/use-this-template.yml, committed in the template, says otherwise:
     auth: Cognito
     _src_path: https://github.com/OWNER/TEMPLATE.git   # what `copier update` pulls from later
 
+A repository name the template refuses as an API name, or whose module (its snake_case form,
+the default `moduleName`) would shadow the standard library or a dependency, gets `-api`
+appended: `email` becomes the API `email-api` with the module `email_api`.
+
 Kept: .gitignore, LICENSE, and .github/workflows/ (the workflow's token may not change
 workflow files).
 """
@@ -32,26 +36,47 @@ from typing import Any
 import yaml
 from copier import run_copy
 
+# The template's naming filters and validators, from the sources this repository starts with.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from extensions.naming import kebab, pascal, snake  # noqa: E402
+from extensions.validation import (  # noqa: E402
+    MAX_NAME_LENGTH,
+    module_name_error,
+    module_shadow_error,
+    name_clash_error,
+    name_error,
+)
+
 DESTINATION = "packages"
 ANSWERS_FILE = Path(".github/use-this-template.yml")
 KEPT = re.compile(r"\.gitignore|LICEN[CS]E(\.\w+)?|\.github/workflows/.*")
 
 
-# copier.yml's limit on the name's PascalCase form: its letters and digits, separators aside.
-MAX_NAME_CHARACTERS = 40
-
-
 def api_name(repository_name: str) -> str:
     """A valid `name` answer from a repository's name: `orders.service` -> `orders-service`.
 
-    Words past the name length limit are dropped.
+    Words past the name length limit are dropped; `-api` is appended to a name the template
+    would refuse as it stands (`email` -> `email-api`).
     """
     name = re.sub(r"[^A-Za-z0-9_-]+", "-", repository_name)
     name = re.sub(r"^[^A-Za-z]+", "", name).rstrip("-_")
-    while len(re.sub(r"[-_]", "", name)) > MAX_NAME_CHARACTERS:
+    while len(pascal(name)) > MAX_NAME_LENGTH:
         shorter = re.sub(r"[-_]+[^-_]*$", "", name)
-        name = shorter if shorter != name else name[:MAX_NAME_CHARACTERS]
-    return name or "api"
+        name = shorter if shorter != name else name[:MAX_NAME_LENGTH]
+    name = name or "api"
+    return f"{name}-api" if refused(name) else name
+
+
+def refused(name: str) -> bool:
+    """Whether copier.yml would refuse `name`, or the module name it gives by default."""
+    return any(
+        (
+            name_error(name, pascal(name)),
+            name_clash_error(name, pascal(name), kebab(name)),
+            module_name_error(snake(name)),
+            module_shadow_error(snake(name)),
+        )
+    )
 
 
 def overrides(path: Path) -> dict[str, Any]:
