@@ -22,8 +22,8 @@ A repository name the template refuses as an API name, or whose module (its snak
 the default `moduleName`) would shadow the standard library or a dependency, gets `-api`
 appended: `email` becomes the API `email-api` with the module `email_api`.
 
-Kept: .gitignore, LICENSE, and .github/workflows/ (the workflow's token may not change
-workflow files).
+Kept: .gitignore and .github/workflows/ (the workflow's token may not change workflow files).
+The template's LICENSE goes with its sources: what it renders is yours, to license as you like.
 """
 
 import argparse
@@ -49,7 +49,7 @@ from extensions.validation import (  # noqa: E402
 
 DESTINATION = "packages"
 ANSWERS_FILE = Path(".github/use-this-template.yml")
-KEPT = re.compile(r"\.gitignore|LICEN[CS]E(\.\w+)?|\.github/workflows/.*")
+KEPT = re.compile(r"\.gitignore|\.github/workflows/.*")
 
 
 def api_name(repository_name: str) -> str:
