@@ -18,7 +18,7 @@ from pytest_copie.plugin import Result
 from extensions.naming import snake
 from harness import golden
 from harness.constructs import lint
-from harness.rendering import RENDER_CASES
+from harness.rendering import RENDER_CASES, TEMPLATE
 from harness.template_repo import tree_differences
 
 API_FILES = {
@@ -32,16 +32,29 @@ API_FILES = {
     "tests/__init__.py",
     "tests/conftest.py",
     "tests/events.py",
-    "tests/test_cold_start.py",
-    "tests/test_errors_and_cors.py",
-    "tests/test_lambda_handler.py",
     "tests/test_main.py",
-    "tests/test_openapi.py",
+    "tests/plumbing/__init__.py",
+    "tests/plumbing/app.py",
+    "tests/plumbing/conftest.py",
+    "tests/plumbing/events.py",
+    "tests/plumbing/harness.py",
+    "tests/plumbing/test_cold_start.py",
+    "tests/plumbing/test_errors_and_cors.py",
+    "tests/plumbing/test_lambda_handler.py",
+    "tests/plumbing/test_openapi.py",
+    "tests/plumbing/test_recorded_events.py",
+    "tests/plumbing/test_request_path.py",
+}
+# Recorded third-party events, copied as they are, with their sources and licences.
+RECORDED = TEMPLATE / "template" / "{{api_dir}}" / "tests" / "plumbing" / "recorded"
+API_FILES |= {
+    f"tests/plumbing/recorded/{p.relative_to(RECORDED)}" for p in RECORDED.rglob("*") if p.is_file()
 }
 MODULE_FILES = {
     "__init__.py",
     "docs.py",
     "init.py",
+    "lambda_adapter.py",
     "main.py",
     "middleware.py",
     "observability.py",
