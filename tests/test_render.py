@@ -27,8 +27,12 @@ API_FILES = {
     "README.md",
     "project.json",
     "pyproject.toml",
+    "events/function-url.json",
+    "events/http.json",
+    "events/rest.json",
     "scripts/bundle.py",
     "scripts/generate_open_api.py",
+    "scripts/invoke.py",
     "tests/__init__.py",
     "tests/conftest.py",
     "tests/events.py",
@@ -118,7 +122,16 @@ def test_project_json_targets_are_shell_commands_from_the_monorepo_root(
     project = json.loads((rendered.api / "project.json").read_text())
     assert project["root"] == rendered.api_path
     targets = project["targets"]
-    assert set(targets) == {"serve", "openapi", "test", "lint", "format", "bundle", "build"}
+    assert set(targets) == {
+        "serve",
+        "openapi",
+        "test",
+        "lint",
+        "format",
+        "bundle",
+        "invoke",
+        "build",
+    }
     commands = {name: target["options"]["command"] for name, target in targets.items()}
     prefix = f"uv run --project {rendered.api_path} "
     assert all(command.startswith(prefix) for command in commands.values())
@@ -126,6 +139,8 @@ def test_project_json_targets_are_shell_commands_from_the_monorepo_root(
     assert "--host 127.0.0.1" in commands["serve"]
     assert commands["openapi"].endswith(f"dist/{rendered.api_path}/openapi.json")
     assert commands["bundle"].endswith(f"dist/{rendered.api_path}/bundle")
+    assert f"dist/{rendered.api_path}/bundle {rendered.api_path}/events/" in commands["invoke"]
+    assert targets["invoke"]["dependsOn"] == ["bundle"]
     for step in ("lint", "test", "openapi", "bundle"):
         assert commands[step] in commands["build"]
 
