@@ -90,7 +90,7 @@ TRACING_ON = {
 
 def rest_echo_event(api: Path) -> dict:
     """The rendered tests' own REST event builder (stdlib only), loaded from its file."""
-    spec = importlib.util.spec_from_file_location("events", api / "tests" / "events.py")
+    spec = importlib.util.spec_from_file_location("events", api / "tests/plumbing/events.py")
     events = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(events)
     return events.rest_event("GET", "/echo", query={"message": ["hi"]})

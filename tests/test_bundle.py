@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -307,3 +308,17 @@ def get_when_up(url: str, server: subprocess.Popen[bytes], timeout: float = 30) 
             if server.poll() is not None or time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
+
+
+def test_invoke_target_runs_the_bundles_handler_on_each_sample_event(monorepo: Path) -> None:
+    """`nx run my-api:invoke`, by hand: the built bundle, its sample events, no Docker."""
+    project = json.loads((monorepo / "packages" / API / "project.json").read_text())
+    command = project["targets"]["invoke"]["options"]["command"]
+    for event in ("rest", "http", "function-url"):
+        result = run("bash", "-c", re.sub(r"events/[\w-]+\.json", f"events/{event}.json", command),
+                     cwd=monorepo)  # fmt: skip
+        logs, _, response = result.stdout.partition("Response:\n")
+        assert json.loads(response)["statusCode"] == 200
+        assert json.loads(json.loads(response)["body"]) == {"message": "hello from a local invoke"}
+        request_line = [json.loads(line) for line in logs.splitlines() if '"GET /echo 200"' in line]
+        assert request_line and request_line[0]["function_name"] == "my-api"

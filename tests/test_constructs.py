@@ -157,6 +157,7 @@ def test_functions_run_the_bundle_with_the_api_defaults(workspace, variant) -> N
             | {
                 "AWS_LAMBDA_EXEC_WRAPPER": "/opt/bootstrap",
                 "AWS_LWA_INVOKE_MODE": "response_stream",
+                "AWS_LWA_READINESS_CHECK_PROTOCOL": "tcp",
                 "PORT": "8080",
             }
             == props["Environment"]["Variables"]

@@ -18,7 +18,7 @@ from pytest_copie.plugin import Result
 from extensions.naming import snake
 from harness import golden
 from harness.constructs import lint
-from harness.rendering import RENDER_CASES
+from harness.rendering import RENDER_CASES, TEMPLATE
 from harness.template_repo import tree_differences
 
 API_FILES = {
@@ -27,21 +27,38 @@ API_FILES = {
     "README.md",
     "project.json",
     "pyproject.toml",
+    "events/function-url.json",
+    "events/http.json",
+    "events/rest.json",
     "scripts/bundle.py",
     "scripts/generate_open_api.py",
+    "scripts/invoke.py",
     "tests/__init__.py",
     "tests/conftest.py",
     "tests/events.py",
-    "tests/test_cold_start.py",
-    "tests/test_errors_and_cors.py",
-    "tests/test_lambda_handler.py",
     "tests/test_main.py",
-    "tests/test_openapi.py",
+    "tests/plumbing/__init__.py",
+    "tests/plumbing/app.py",
+    "tests/plumbing/conftest.py",
+    "tests/plumbing/events.py",
+    "tests/plumbing/harness.py",
+    "tests/plumbing/test_cold_start.py",
+    "tests/plumbing/test_errors_and_cors.py",
+    "tests/plumbing/test_lambda_handler.py",
+    "tests/plumbing/test_openapi.py",
+    "tests/plumbing/test_recorded_events.py",
+    "tests/plumbing/test_request_path.py",
+}
+# Recorded third-party events, copied as they are, with their sources and licences.
+RECORDED = TEMPLATE / "template" / "{{api_dir}}" / "tests" / "plumbing" / "recorded"
+API_FILES |= {
+    f"tests/plumbing/recorded/{p.relative_to(RECORDED)}" for p in RECORDED.rglob("*") if p.is_file()
 }
 MODULE_FILES = {
     "__init__.py",
     "docs.py",
     "init.py",
+    "lambda_adapter.py",
     "main.py",
     "middleware.py",
     "observability.py",
@@ -105,7 +122,16 @@ def test_project_json_targets_are_shell_commands_from_the_monorepo_root(
     project = json.loads((rendered.api / "project.json").read_text())
     assert project["root"] == rendered.api_path
     targets = project["targets"]
-    assert set(targets) == {"serve", "openapi", "test", "lint", "format", "bundle", "build"}
+    assert set(targets) == {
+        "serve",
+        "openapi",
+        "test",
+        "lint",
+        "format",
+        "bundle",
+        "invoke",
+        "build",
+    }
     commands = {name: target["options"]["command"] for name, target in targets.items()}
     prefix = f"uv run --project {rendered.api_path} "
     assert all(command.startswith(prefix) for command in commands.values())
@@ -113,6 +139,8 @@ def test_project_json_targets_are_shell_commands_from_the_monorepo_root(
     assert "--host 127.0.0.1" in commands["serve"]
     assert commands["openapi"].endswith(f"dist/{rendered.api_path}/openapi.json")
     assert commands["bundle"].endswith(f"dist/{rendered.api_path}/bundle")
+    assert f"dist/{rendered.api_path}/bundle {rendered.api_path}/events/" in commands["invoke"]
+    assert targets["invoke"]["dependsOn"] == ["bundle"]
     for step in ("lint", "test", "openapi", "bundle"):
         assert commands[step] in commands["build"]
 

@@ -69,6 +69,9 @@ export class FunctionUrlApiBase extends ApiBase {
       environment: {
         AWS_LAMBDA_EXEC_WRAPPER: '/opt/bootstrap',
         AWS_LWA_INVOKE_MODE: 'response_stream',
+        // Ready once the port accepts connections: an HTTP check would GET / at every cold
+        // start and be logged and counted as a client error.
+        AWS_LWA_READINESS_CHECK_PROTOCOL: 'tcp',
         PORT: WEB_ADAPTER_APP_PORT,
         ...options.environment,
       },

@@ -1,0 +1,13 @@
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from .app import handler_with_test_routes
+from .harness import Invocation, invoke_handler
+
+
+@pytest.fixture
+def invoke(capsys: pytest.CaptureFixture[str]) -> Callable[[dict[str, Any]], Invocation]:
+    """Call the test app's Lambda handler as the runtime does; capture its logs and metrics."""
+    return lambda event: invoke_handler(handler_with_test_routes, event, capsys)
