@@ -158,7 +158,7 @@ def test_a_token_that_may_write_goes_only_to_push_steps_and_api_reads() -> None:
 
 # --- ci.yml ------------------------------------------------------------------------------------
 CI = load(WORKFLOWS / "ci.yml")
-LINTED = "extensions tests benchmarks harness .github/scripts"
+LINTED = "extensions migrations tests benchmarks harness .github/scripts"
 
 
 def job_runs(job: str) -> list[str]:
