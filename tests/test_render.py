@@ -112,6 +112,18 @@ def test_pyproject_pins_runtime_dependencies_and_no_patch_python(rendered: Rende
     assert not (rendered.api / ".python-version").exists()
 
 
+def test_pyright_checks_the_module_tests_and_scripts_in_strict_mode(rendered: Rendered) -> None:
+    project = tomllib.loads((rendered.api / "pyproject.toml").read_text())
+    assert project["tool"]["pyright"] == {
+        "include": [rendered.module, "tests", "scripts"],
+        "pythonVersion": "3.11",
+        "typeCheckingMode": "strict",
+    }
+    dev = project["dependency-groups"]["dev"]
+    assert all("==" in dependency for dependency in dev)
+    assert "pyright==1.1.414" in dev
+
+
 def test_project_json_targets_are_shell_commands_from_the_monorepo_root(
     rendered: Rendered,
 ) -> None:
