@@ -121,7 +121,7 @@ def test_pyright_checks_the_module_tests_and_scripts_in_strict_mode(rendered: Re
     }
     dev = project["dependency-groups"]["dev"]
     assert all("==" in dependency for dependency in dev)
-    assert "pyright==1.1.414" in dev
+    assert {"pyright==1.1.414", "pytest-cov==7.1.0"} <= set(dev)
 
 
 def test_project_json_targets_are_shell_commands_from_the_monorepo_root(
@@ -130,7 +130,16 @@ def test_project_json_targets_are_shell_commands_from_the_monorepo_root(
     project = json.loads((rendered.api / "project.json").read_text())
     assert project["root"] == rendered.api_path
     targets = project["targets"]
-    assert set(targets) == {"serve", "openapi", "test", "lint", "format", "bundle", "build"}
+    assert set(targets) == {
+        "serve",
+        "openapi",
+        "test",
+        "lint",
+        "typecheck",
+        "format",
+        "bundle",
+        "build",
+    }
     commands = {name: target["options"]["command"] for name, target in targets.items()}
     prefix = f"uv run --project {rendered.api_path} "
     assert all(command.startswith(prefix) for command in commands.values())
@@ -138,8 +147,11 @@ def test_project_json_targets_are_shell_commands_from_the_monorepo_root(
     assert "--host 127.0.0.1" in commands["serve"]
     assert commands["openapi"].endswith(f"dist/{rendered.api_path}/openapi.json")
     assert commands["bundle"].endswith(f"dist/{rendered.api_path}/bundle")
-    for step in ("lint", "test", "openapi", "bundle"):
-        assert commands[step] in commands["build"]
+    assert commands["typecheck"] == f"{prefix}pyright --project {rendered.api_path}"
+    assert f" --cov={rendered.module} " in commands["test"]
+    # build runs each step in this order, and stops at the first that fails.
+    steps = ("lint", "typecheck", "test", "openapi", "bundle")
+    assert commands["build"] == " && ".join(commands[step] for step in steps)
 
 
 def test_rendered_python_is_ruff_clean(rendered: Rendered) -> None:
