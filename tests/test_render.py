@@ -116,6 +116,18 @@ def test_pyproject_pins_runtime_dependencies_and_no_patch_python(rendered: Rende
     assert not (rendered.api / ".python-version").exists()
 
 
+def test_pyright_checks_the_module_tests_and_scripts_in_strict_mode(rendered: Rendered) -> None:
+    project = tomllib.loads((rendered.api / "pyproject.toml").read_text())
+    assert project["tool"]["pyright"] == {
+        "include": [rendered.module, "tests", "scripts"],
+        "pythonVersion": "3.11",
+        "typeCheckingMode": "strict",
+    }
+    dev = project["dependency-groups"]["dev"]
+    assert all("==" in dependency for dependency in dev)
+    assert {"pyright==1.1.414", "pytest-cov==7.1.0"} <= set(dev)
+
+
 def test_project_json_targets_are_shell_commands_from_the_monorepo_root(
     rendered: Rendered,
 ) -> None:
@@ -127,6 +139,7 @@ def test_project_json_targets_are_shell_commands_from_the_monorepo_root(
         "openapi",
         "test",
         "lint",
+        "typecheck",
         "format",
         "bundle",
         "invoke",
@@ -141,8 +154,11 @@ def test_project_json_targets_are_shell_commands_from_the_monorepo_root(
     assert commands["bundle"].endswith(f"dist/{rendered.api_path}/bundle")
     assert f"dist/{rendered.api_path}/bundle {rendered.api_path}/events/" in commands["invoke"]
     assert targets["invoke"]["dependsOn"] == ["bundle"]
-    for step in ("lint", "test", "openapi", "bundle"):
-        assert commands[step] in commands["build"]
+    assert commands["typecheck"] == f"{prefix}pyright --project {rendered.api_path}"
+    assert f" --cov={rendered.module} " in commands["test"]
+    # build runs each step in this order, and stops at the first that fails.
+    steps = ("lint", "typecheck", "test", "openapi", "bundle")
+    assert commands["build"] == " && ".join(commands[step] for step in steps)
 
 
 def test_rendered_python_is_ruff_clean(rendered: Rendered) -> None:

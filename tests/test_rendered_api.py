@@ -29,13 +29,30 @@ def run_target(root: Path, target: str, api_dir: str = "my_api"):
     return run("bash", "-c", target_command(root, api_dir, target), cwd=root)
 
 
+# pyright's closing line when it found nothing; strict mode, as pyproject.toml asks.
+TYPE_CLEAN = "0 errors, 0 warnings, 0 informations"
+# The coverage report's total line: statements, missed, percentage covered.
+COVERAGE_TOTAL = re.compile(r"^TOTAL\s+(\d+)\s+\d+\s+\d+%$", re.MULTILINE)
+
+
+def assert_tests_passed_with_coverage(result: subprocess.CompletedProcess[str]) -> None:
+    assert " passed" in result.stdout and " failed" not in result.stdout
+    assert "coverage: platform" in result.stdout, result.stdout[-3000:]
+    total = COVERAGE_TOTAL.search(result.stdout)
+    assert total and int(total[1]) > 100, result.stdout[-3000:]  # the module's statements
+
+
 def test_lint_target_passes(default_monorepo: Path) -> None:
     run_target(default_monorepo, "lint")
 
 
-def test_test_target_runs_the_rendered_suite(default_monorepo: Path) -> None:
-    result = run_target(default_monorepo, "test")
-    assert " passed" in result.stdout and " failed" not in result.stdout
+def test_typecheck_target_passes(default_monorepo: Path) -> None:
+    result = run_target(default_monorepo, "typecheck")
+    assert result.stdout.splitlines()[-1] == TYPE_CLEAN, result.stdout[-3000:]
+
+
+def test_test_target_runs_the_rendered_suite_and_reports_coverage(default_monorepo: Path) -> None:
+    assert_tests_passed_with_coverage(run_target(default_monorepo, "test"))
 
 
 def test_openapi_target_writes_the_spec(default_monorepo: Path) -> None:
@@ -178,8 +195,10 @@ def test_every_variant_with_a_user_route_passes_its_tests_and_writes_a_valid_spe
     main = tmp_path / "packages/my_api/my_api/main.py"
     main.write_text(main.read_text() + USER_ROUTE)
     run("uv", "sync", "--project", "packages/my_api", cwd=tmp_path)
-    result = run_target(tmp_path, "test")  # its test_openapi.py validates the served spec
-    assert " passed" in result.stdout and " failed" not in result.stdout
+    typecheck = run_target(tmp_path, "typecheck")  # strict, the user's route included
+    assert typecheck.stdout.splitlines()[-1] == TYPE_CLEAN, typecheck.stdout[-3000:]
+    # its test_openapi.py validates the served spec
+    assert_tests_passed_with_coverage(run_target(tmp_path, "test"))
     run_target(tmp_path, "openapi")
     spec_file = tmp_path / "dist/packages/my_api/openapi.json"
     validator = ("uv", "run", "--project", "packages/my_api", "python", "-m")

@@ -8,7 +8,7 @@ headers, logs an ERROR line and is counted, like any other request.
 """
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from mangum import Mangum
 from mangum.handlers import api_gateway
@@ -39,16 +39,22 @@ def server_and_port(headers: dict[str, Any]) -> tuple[str, int]:
     return host, int(forwarded_port) if forwarded_port.isdigit() else 80
 
 
-api_gateway.get_server_and_port = server_and_port
+# Mangum imports the helper into the module without re-exporting it, hence the ignore.
+api_gateway.get_server_and_port = server_and_port  # pyright: ignore[reportPrivateImportUsage]
 
 
 def _request_line(event: Any) -> tuple[str, str]:
     """The method and path an untranslatable event claims, where they look like ones."""
     if not isinstance(event, dict):
         return "GET", "/"
+    event = cast(dict[str, Any], event)
     context = event.get("requestContext")
-    http = context.get("http") if isinstance(context, dict) else None
-    method = http.get("method") if isinstance(http, dict) else event.get("httpMethod")
+    http = cast(dict[str, Any], context).get("http") if isinstance(context, dict) else None
+    method = (
+        cast(dict[str, Any], http).get("method")
+        if isinstance(http, dict)
+        else event.get("httpMethod")
+    )
     path = event.get("rawPath", event.get("path"))
     return (
         method if method in _METHODS else "GET",
@@ -58,11 +64,11 @@ def _request_line(event: Any) -> tuple[str, str]:
 
 def _headers(event: Any) -> list[tuple[bytes, bytes]]:
     """The event's headers that are plain text (Origin and X-Correlation-Id matter here)."""
-    headers = event.get("headers") if isinstance(event, dict) else None
+    headers = cast(dict[str, Any], event).get("headers") if isinstance(event, dict) else None
     if not isinstance(headers, dict):
         return []
-    pairs = []
-    for name, value in headers.items():
+    pairs: list[tuple[bytes, bytes]] = []
+    for name, value in cast(dict[Any, Any], headers).items():
         if isinstance(name, str) and isinstance(value, str):
             try:
                 pairs.append((name.lower().encode("latin-1"), value.encode("latin-1")))
@@ -74,7 +80,9 @@ def _headers(event: Any) -> list[tuple[bytes, bytes]]:
 class LambdaAdapter:
     def __init__(self, app: ASGIApp) -> None:
         self._app = app
-        self._mangum = Mangum(app, lifespan="off")
+        # Mangum types the app as a protocol with named parameters that returns a coroutine;
+        # Starlette's ASGIApp (FastAPI) is positional and returns an awaitable. Same at run time.
+        self._mangum = Mangum(app, lifespan="off")  # pyright: ignore[reportArgumentType]
 
     def __call__(self, event: Any, context: Any) -> dict[str, Any]:
         try:
@@ -96,9 +104,10 @@ class LambdaAdapter:
             response = translation(HTTPCycle(scope, body)(app_reporting_faults))
         except Exception as error:
             faults.append(error)
-        if faults:
-            return self._stand_in(event, context, HANDLER_FAULT, faults[0])
-        return response
+        else:
+            if not faults:
+                return response
+        return self._stand_in(event, context, HANDLER_FAULT, faults[0])
 
     def _stand_in(self, event: Any, context: Any, marker: str, error: Exception) -> dict[str, Any]:
         """The app's answer to a stand-in request that `marker` tells it to refuse."""
@@ -120,7 +129,8 @@ class LambdaAdapter:
                 "aws.context": context if hasattr(context, "aws_request_id") else None,
                 marker: error,
             }
-            response = HTTPCycle(scope, b"")(self._app)
+            # Mangum's ASGI type again (see __init__).
+            response = HTTPCycle(scope, b"")(self._app)  # pyright: ignore[reportArgumentType]
             return {
                 "statusCode": response["status"],
                 "headers": {

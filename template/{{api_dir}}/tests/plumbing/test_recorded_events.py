@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from .harness import Invoke
+
 RECORDED = Path(__file__).parent / "recorded" / "events"
 EVENTS = sorted(RECORDED.rglob("*.json"))
 
@@ -54,7 +56,7 @@ def test_the_corpus_has_every_kind_of_event() -> None:
 
 
 @pytest.mark.parametrize("path", EVENTS, ids=lambda path: str(path.relative_to(RECORDED)))
-def test_recorded_event_reaches_the_routes(invoke, path: Path) -> None:
+def test_recorded_event_reaches_the_routes(invoke: Invoke, path: Path) -> None:
     event = load(path)
     echo, missing, boom = (
         invoke(sent_to(event, route)) for route in ("/echo", "/no/such/path", "/_test/boom")
