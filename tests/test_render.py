@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 import tomllib
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from pytest_copie.plugin import Result
 from extensions.naming import snake
 from harness import golden
 from harness.constructs import lint
-from harness.rendering import RENDER_CASES
+from harness.rendering import RENDER_CASES, TEMPLATE
 from harness.template_repo import tree_differences
 
 API_FILES = {
@@ -128,16 +129,43 @@ def test_rendered_python_is_ruff_clean(rendered: Rendered) -> None:
         assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.parametrize("package", ["common/constructs", "infra"])
 def test_rendered_typescript_is_lint_clean_and_formatted(
-    rendered: Rendered, biome_binary: Path
+    rendered: Rendered, package: str, biome_binary: Path
 ) -> None:
-    constructs = rendered.packages / "common" / "constructs"
-    report = lint(constructs, biome_binary)
+    folder = rendered.packages / package
+    report = lint(folder, biome_binary)
     assert report["diagnostics"] == [], json.dumps(report["diagnostics"], indent=1)[:4000]
     summary = report["summary"]
     assert (summary["errors"], summary["warnings"], summary["infos"]) == (0, 0, 0), summary
-    sources = list((constructs / "src").rglob("*.ts"))
+    sources = [*folder.glob("*.ts"), *(folder / "src").rglob("*.ts")]
     assert summary["unchanged"] >= len(sources) > 0, summary  # every source file was read
+
+
+def test_the_app_and_the_constructs_ask_for_the_same_versions() -> None:
+    """One npm workspace: a range both declare must match, or npm may install two copies."""
+    app, constructs = (
+        json.loads((TEMPLATE / "template" / folder / "package.json").read_text())
+        for folder in ("infra", "common/constructs")
+    )
+
+    def declared(package: dict) -> dict[str, str]:
+        return {**package["dependencies"], **package["devDependencies"]}
+
+    shared = declared(app).keys() & declared(constructs).keys()
+    assert {"aws-cdk-lib", "constructs", "cdk-nag"} <= shared
+    assert {name: declared(app)[name] for name in shared} == {
+        name: declared(constructs)[name] for name in shared
+    }
+    workspace = json.loads((TEMPLATE / "template" / "package.json").read_text())
+    assert workspace["workspaces"] == ["common/constructs", "infra"]
+
+
+def test_the_app_pins_a_2_1xxx_cdk_cli_and_the_checkov_of_the_dev_environment() -> None:
+    app = json.loads((TEMPLATE / "template/infra/package.json").read_text())
+    assert re.fullmatch(r"2\.1\d{3}\.\d+", app["devDependencies"]["aws-cdk"])
+    project = (TEMPLATE / "template/infra/project.json.jinja").read_text()
+    assert f"uvx checkov@{version('checkov')} " in project
 
 
 @pytest.mark.parametrize("case", cases(["custom-module"]))
