@@ -330,10 +330,57 @@ def test_checkov_target_finds_no_failed_check(app: SimpleNamespace) -> None:
     assert result.returncode == 0
 
 
-def test_app_lints_clean_and_typechecks_strictly(app: SimpleNamespace) -> None:
-    for target in ("lint", "typecheck"):
-        result = app_target(app.root, "packages", target)
-        assert result.returncode == 0, result.stdout + result.stderr
+@pytest.fixture
+def readme_module(app: SimpleNamespace):
+    """The constructs README's module for my-api, beside the app's own (`src/readme/`, out of
+    `src/apis/`, so the stack does not add my-api twice); removed afterwards."""
+    readme = (app.packages / "common/constructs/README.md").read_text()
+    usage = readme[readme.index("## Use an API in your stack") :]
+    module = app.packages / "infra/src/readme/my-api.ts"
+    module.parent.mkdir()
+    module.write_text(usage.split("```ts\n", 1)[1].split("```", 1)[0])
+    yield module
+    shutil.rmtree(module.parent)
+
+
+def test_app_lints_clean_and_typechecks_strictly_with_the_readme_module(
+    app: SimpleNamespace, request: pytest.FixtureRequest
+) -> None:
+    lint = app_target(app.root, "packages", "lint")
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    request.getfixturevalue("readme_module")  # type-checked, not linted: it is prose's code
+    typecheck = app_target(app.root, "packages", "typecheck")
+    assert typecheck.returncode == 0, typecheck.stdout + typecheck.stderr
+
+
+def test_constructs_readme_module_synthesizes_in_the_app(
+    app: SimpleNamespace, readme_module: Path, tmp_path: Path
+) -> None:
+    entry = app.packages / "infra/readme_probe.ts"
+    entry.write_text(
+        "import { Stack } from 'aws-cdk-lib';\n"
+        "import { createApp } from './src/app';\n"
+        "import { addApi } from './src/readme/my-api';\n"
+        "const app = createApp();\n"
+        "addApi(new Stack(app, 'Readme'));\n"
+        "app.synth();\n"
+    )
+    try:
+        tsx = app.modules / ".bin" / "tsx"
+        env = offline_env(CDK_OUTDIR=str(tmp_path))
+        synthesized = run_unchecked(tsx, entry.name, cwd=entry.parent, env=env)
+    finally:
+        entry.unlink()
+    assert synthesized.returncode == 0, synthesized.stderr
+    tpl = template(tmp_path, "Readme")
+    functions = [fn["Properties"] for fn in resources(tpl, "AWS::Lambda::Function").values()]
+    assert sorted(props["MemorySize"] for props in functions) == [512, 1024]
+    assert {props["Handler"] for props in functions} == {"my_api.main.handler"}
+    environments = json.dumps([props["Environment"] for props in functions])
+    assert '"UPLOADS": "my-uploads"' in environments
+    assert "execute-api:Invoke" in json.dumps(resources(tpl, "AWS::IAM::Policy"))
+    report = json.loads((tmp_path / "validation-report.json").read_text())
+    assert report["pluginReports"] == []
 
 
 # --- Update ------------------------------------------------------------------------------------
