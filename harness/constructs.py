@@ -43,8 +43,8 @@ def cached_npm_install(
 ) -> Path:
     """`npm install` of a package.json's text, cached by its content across runs.
 
-    `members` are the package.json texts of an npm workspace's members, by path (e.g.
-    `infra/package.json`): npm installs them all into the one `node_modules` it returns.
+    `members` are the other package.json files of the tree, by path (e.g. an npm workspace's
+    `infra/package.json`): npm installs the workspace into the one `node_modules` it returns.
     """
     members = members or {}
     content = package_json + "".join(f"\0{path}\0{text}" for path, text in sorted(members.items()))

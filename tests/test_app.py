@@ -189,20 +189,19 @@ def test_under_a_root_workspace_the_root_node_modules_serves_both(
     members = ["packages/common/constructs", "packages/infra"]
     package = {"name": "monorepo", "private": True, "workspaces": members}
     (root / "package.json").write_text(json.dumps(package, indent=2) + "\n")
+    # packages/package.json is in the tree too, with its own workspaces: npm must ignore them.
+    files = [f"{member}/package.json" for member in members] + ["packages/package.json"]
     modules = cached_npm_install(
         (root / "package.json").read_text(),
         "root-workspace",
-        {
-            f"{member}/package.json": (root / member / "package.json").read_text()
-            for member in members
-        },
+        {path: (root / path).read_text() for path in files},
     )
     link_node_modules(root, modules)
-    assert not (root / "packages/node_modules").exists()
+    assert not (modules.parent / "packages" / "node_modules").exists()
     installed = [
-        p
-        for p in modules.rglob("aws-cdk-lib/package.json")
-        if "aws-cdk-lib" not in p.parent.parent.parts
+        path
+        for path in modules.rglob("aws-cdk-lib/package.json")
+        if "aws-cdk-lib" not in path.parent.parent.parts
     ]
     assert installed == [modules / "aws-cdk-lib/package.json"]
 
@@ -348,7 +347,7 @@ def test_app_lints_clean_and_typechecks_strictly_with_the_readme_module(
 ) -> None:
     lint = app_target(app.root, "packages", "lint")
     assert lint.returncode == 0, lint.stdout + lint.stderr
-    request.getfixturevalue("readme_module")  # type-checked, not linted: it is prose's code
+    request.getfixturevalue("readme_module")  # type-checked only: laid out for reading
     typecheck = app_target(app.root, "packages", "typecheck")
     assert typecheck.returncode == 0, typecheck.stdout + typecheck.stderr
 
