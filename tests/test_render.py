@@ -6,6 +6,7 @@ are grouped onto one xdist worker so that no case renders twice.
 """
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -140,6 +141,29 @@ def test_rendered_typescript_is_lint_clean_and_formatted(
     assert (summary["errors"], summary["warnings"], summary["infos"]) == (0, 0, 0), summary
     sources = [*folder.glob("*.ts"), *(folder / "src").rglob("*.ts")]
     assert summary["unchanged"] >= len(sources) > 0, summary  # every source file was read
+
+
+@pytest.mark.parametrize("case", cases(["ApiGatewayRestApi-IAM", "nested-directory"]))
+def test_app_paths_lead_from_its_folder_to_the_monorepo_root(case: str, render_case) -> None:
+    rendered = Rendered(case, render_case(case))
+    infra = rendered.packages / "infra"
+    root = infra.parents[len(rendered.directory.split("/"))]  # what `packages` stands in for
+    cdk = json.loads((infra / "cdk.json").read_text())
+    cdk_out = root / "dist" / rendered.directory / "infra" / "cdk.out"
+    assert Path(os.path.normpath(infra / cdk["output"])) == cdk_out
+    project = json.loads((infra / "project.json").read_text())
+    schema = root / "node_modules/nx/schemas/project-schema.json"
+    assert Path(os.path.normpath(infra / project["$schema"])) == schema
+    assert project["root"] == f"{rendered.directory}/infra"
+    targets = project["targets"]
+    assert targets["synth"]["outputs"] == [f"{{workspaceRoot}}/{cdk_out.relative_to(root)}"]
+    assert targets["synth"]["options"]["command"].startswith(f"cd {rendered.directory}/infra && ")
+    assert (
+        f"--file {cdk_out.relative_to(root)}/*.template.json"
+        in (targets["checkov"]["options"]["command"])
+    )
+    pattern = {"projects": [f"directory:{rendered.directory}/*"], "target": "bundle"}
+    assert targets["synth"]["dependsOn"] == [pattern, "common-constructs:generate"]
 
 
 def test_the_app_and_the_constructs_ask_for_the_same_versions() -> None:
