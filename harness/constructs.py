@@ -1,15 +1,18 @@
-"""Helpers to check the rendered CDK constructs: node_modules, example stacks, tsc and synth.
+"""Helpers to check the rendered CDK constructs and app: node_modules, example stacks, tsc,
+synth, and the `cdk` CLI.
 
 `node_modules` is installed once per machine and package.json version (every API renders the
-same package.json) and symlinked into each rendered monorepo. Type-checking and synthesis run
-over many monorepos in one `tsc` and one `tsx` process, since loading aws-cdk-lib is most of
-their cost.
+same package.json files) and symlinked into each rendered monorepo. Type-checking and synthesis
+of the constructs' examples run over many monorepos in one `tsc` and one `tsx` process, since
+loading aws-cdk-lib is most of their cost; the rendered app is synthesized by the `cdk` CLI, as
+a user does.
 """
 
 import hashlib
 import json
 import os
 import shutil
+import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,9 +38,17 @@ OPENAPI_SPEC = {
 }
 
 
-def cached_npm_install(package_json: str, label: str) -> Path:
-    """`npm install` of a package.json's text, cached by its content across runs."""
-    digest = hashlib.sha256(package_json.encode()).hexdigest()[:16]
+def cached_npm_install(
+    package_json: str, label: str, members: dict[str, str] | None = None
+) -> Path:
+    """`npm install` of a package.json's text, cached by its content across runs.
+
+    `members` are the other package.json files of the tree, by path (e.g. an npm workspace's
+    `infra/package.json`): npm installs the workspace into the one `node_modules` it returns.
+    """
+    members = members or {}
+    content = package_json + "".join(f"\0{path}\0{text}" for path, text in sorted(members.items()))
+    digest = hashlib.sha256(content.encode()).hexdigest()[:16]
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
     target = cache / "fastapi-template-tests" / f"{label}-{digest}"
     if (target / "node_modules" / ".package-lock.json").is_file():
@@ -45,6 +56,9 @@ def cached_npm_install(package_json: str, label: str) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=target.parent))
     (staging / "package.json").write_text(package_json)
+    for path, text in members.items():
+        (staging / path).parent.mkdir(parents=True, exist_ok=True)
+        (staging / path).write_text(text)
     run("npm", "install", "--no-audit", "--no-fund", "--loglevel=error", cwd=staging)
     shutil.rmtree(target, ignore_errors=True)
     staging.rename(target)  # atomic: a parallel run sees a complete install or none
@@ -60,6 +74,23 @@ def link_node_modules(folder: Path, modules: Path) -> None:
     link = folder / "node_modules"
     if not link.exists():
         link.symlink_to(modules, target_is_directory=True)
+
+
+# The rendered npm workspace of a destination folder: its root, then its members.
+WORKSPACE = ("package.json", "common/constructs/package.json", "infra/package.json")
+
+
+def workspace_node_modules(destination: Path) -> Path:
+    """`npm install --prefix <destination>`, as the README says: the constructs and the app in
+    one `node_modules`, installed once per content of their package.json files and linked in."""
+    root, *members = WORKSPACE
+    modules = cached_npm_install(
+        (destination / root).read_text(),
+        "workspace",
+        {member: (destination / member).read_text() for member in members},
+    )
+    link_node_modules(destination, modules)
+    return modules
 
 
 @dataclass(frozen=True)
@@ -104,16 +135,26 @@ def render_api(api: Api) -> Api:
     return api
 
 
-def build_api_outputs(api: Api, modules: Path, spec: dict = OPENAPI_SPEC) -> None:
-    """What `nx run <api>:openapi`, `:bundle` and `common-constructs:generate` leave behind."""
+def build_api_outputs(api: Api, modules: Path | None, spec: dict = OPENAPI_SPEC) -> None:
+    """What `nx run <api>:openapi`, `:bundle` and `common-constructs:generate` leave behind.
+
+    The bundle is a placeholder naming its API (building a real one is slow), so each API's
+    code asset is its own. `modules` is linked into the constructs and the monorepo root, for
+    examples outside the rendered app; `None` links nothing (the app's workspace has its own).
+    """
     api.dist.mkdir(parents=True, exist_ok=True)
     (api.dist / "openapi.json").write_text(json.dumps(spec, indent=2))
     bundle = api.dist / "bundle"
     bundle.mkdir(exist_ok=True)
-    (bundle / "placeholder.txt").write_text("the Lambda bundle goes here\n")
-    link_node_modules(api.constructs, modules)
-    link_node_modules(api.root, modules)
+    (bundle / "placeholder.txt").write_text(placeholder_bundle(api))
+    if modules is not None:
+        link_node_modules(api.constructs, modules)
+        link_node_modules(api.root, modules)
     generate_metadata(api)
+
+
+def placeholder_bundle(api: Api) -> str:
+    return f"the Lambda bundle of {api.name} goes here\n"
 
 
 def generate_metadata(api: Api) -> None:
@@ -293,12 +334,54 @@ def synth_all(harness: Path, jobs: list[tuple[Path, Path]]) -> dict[str, dict]:
     return json.loads(line.removeprefix("RESULTS "))
 
 
-def run_unchecked(*command: str | Path, cwd: Path):
-    import subprocess
-
+def run_unchecked(*command: str | Path, cwd: Path, env: dict[str, str] | None = None):
     return subprocess.run(
-        [str(part) for part in command], cwd=cwd, capture_output=True, text=True, timeout=600
+        [str(part) for part in command],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
+
+
+# --- The rendered app, through the `cdk` CLI --------------------------------------------------
+# The CLI offline: no AWS credentials or settings from this machine, no instance metadata
+# look-up, no telemetry, no version check. (`--no-notices` on the command line skips notices.)
+CDK_OFFLINE = {
+    "AWS_EC2_METADATA_DISABLED": "true",
+    "AWS_CONFIG_FILE": os.devnull,
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    "CDK_DISABLE_CLI_TELEMETRY": "true",
+    "CDK_DISABLE_VERSION_CHECK": "1",
+}
+
+
+def offline_env(**extra: str) -> dict[str, str]:
+    """This process's environment without AWS credentials or settings, plus CDK_OFFLINE."""
+    kept = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("AWS_", "CDK_DEFAULT_"))
+    }
+    return {**kept, **CDK_OFFLINE, **extra}
+
+
+def app_command(destination: Path, target: str) -> str:
+    """The command of one of the app's Nx targets (`infra/project.json`), as typed by hand."""
+    project = json.loads((destination / "infra" / "project.json").read_text())
+    return project["targets"][target]["options"]["command"]
+
+
+def app_target(root: Path, directory: str, target: str, *args: str, **env: str):
+    """Runs an app target's command from the monorepo root, offline; returns the result."""
+    command = " ".join([app_command(root / directory, target), *args])
+    return run_unchecked("sh", "-c", command, cwd=root, env=offline_env(**env))
+
+
+def cdk_out(root: Path, directory: str) -> Path:
+    """Where the app's `cdk.json` has the CLI write the cloud assembly."""
+    return root / "dist" / directory / "infra" / "cdk.out"
 
 
 def template(outdir: Path, stack: str = "Example") -> dict:

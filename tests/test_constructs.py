@@ -586,31 +586,3 @@ def test_metadata_is_regenerated_only_when_the_spec_changes(tmp_path, modules) -
     generate_metadata(api)
     assert out.stat().st_mtime_ns == mtime
     assert "src/generated/" in (api.constructs / ".gitignore").read_text()
-
-
-def test_readme_example_app_typechecks_and_synthesizes(tmp_path, modules) -> None:
-    """The constructs README's complete app, as a user would paste it, for REST + IAM."""
-    api = render_api(Api(tmp_path / "monorepo", "packages"))
-    build_api_outputs(api, modules)
-    readme = (api.constructs / "README.md").read_text()
-    usage = readme[readme.index("## Use an API in your stack") :]
-    app = usage.split("```ts\n", 1)[1].split("```", 1)[0]
-    main = api.root / "infra" / "main.ts"
-    main.parent.mkdir()
-    main.write_text(app)
-
-    output = typecheck(tmp_path / "harness", [main], [api.constructs / "src"])
-    assert "error" not in output, output
-    outdir = tmp_path / "cdk.out"
-    tsx = modules / ".bin" / "tsx"
-    run(tsx, main, cwd=api.root, env={"CDK_OUTDIR": str(outdir)})
-
-    stack = template(outdir, "MyApiStack")
-    functions = resources(stack, "AWS::Lambda::Function")
-    handlers = sorted(fn["Properties"]["Handler"] for fn in functions.values())
-    assert handlers == ["my_api.main.handler", "my_api.main.handler"]
-    memory = sorted(fn["Properties"]["MemorySize"] for fn in functions.values())
-    assert memory == [512, 1024]
-    environments = json.dumps([fn["Properties"]["Environment"] for fn in functions.values()])
-    assert '"UPLOADS": "my-uploads"' in environments
-    assert "execute-api:Invoke" in json.dumps(resources(stack, "AWS::IAM::Policy"))

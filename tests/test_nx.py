@@ -35,7 +35,7 @@ def nx(root: Path, *args: str):
 
 def test_nx_finds_every_project(nx_monorepo: Path) -> None:
     projects = json.loads(nx(nx_monorepo, "show", "projects", "--json").stdout)
-    assert sorted(projects) == ["common-constructs", "my-api", "orders-api"]
+    assert sorted(projects) == ["common-constructs", "infra", "my-api", "orders-api"]
 
 
 def test_constructs_metadata_targets_depend_on_each_apis_openapi(nx_monorepo: Path) -> None:
@@ -54,3 +54,25 @@ def test_nx_runs_the_metadata_target_from_the_real_openapi_script(nx_monorepo: P
 def test_nx_runs_an_api_target(nx_monorepo: Path) -> None:
     result = nx(nx_monorepo, "run", "orders-api:lint", "--skip-nx-cache")
     assert "All checks passed!" in result.stdout
+
+
+def test_app_synth_runs_every_bundle_and_the_constructs_generate_first(
+    nx_monorepo: Path, tmp_path: Path
+) -> None:
+    """The app's project.json names no API: a project pattern finds each one's bundle."""
+    graph = tmp_path / "graph.json"
+    nx(nx_monorepo, "run", "infra:synth", f"--graph={graph}")
+    tasks = json.loads(graph.read_text())["tasks"]
+    needs = {
+        task: {entry["id"] if isinstance(entry, dict) else entry for entry in dependencies}
+        for task, dependencies in tasks["dependencies"].items()
+    }
+    assert needs["infra:synth"] == {
+        "my-api:bundle",
+        "orders-api:bundle",
+        "common-constructs:generate",
+    }
+    assert needs["common-constructs:generate:orders-api-metadata"] == {"orders-api:openapi"}
+    project = json.loads(nx(nx_monorepo, "show", "project", "infra", "--json").stdout)
+    for target in ("deploy", "destroy", "checkov"):
+        assert project["targets"][target]["dependsOn"] == ["synth"]

@@ -6,10 +6,12 @@ are grouped onto one xdist worker so that no case renders twice.
 """
 
 import json
+import os
 import re
 import subprocess
 import sys
 import tomllib
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -172,16 +174,66 @@ def test_rendered_python_is_ruff_clean(rendered: Rendered) -> None:
         assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.parametrize("package", ["common/constructs", "infra"])
 def test_rendered_typescript_is_lint_clean_and_formatted(
-    rendered: Rendered, biome_binary: Path
+    rendered: Rendered, package: str, biome_binary: Path
 ) -> None:
-    constructs = rendered.packages / "common" / "constructs"
-    report = lint(constructs, biome_binary)
+    folder = rendered.packages / package
+    report = lint(folder, biome_binary)
     assert report["diagnostics"] == [], json.dumps(report["diagnostics"], indent=1)[:4000]
     summary = report["summary"]
     assert (summary["errors"], summary["warnings"], summary["infos"]) == (0, 0, 0), summary
-    sources = list((constructs / "src").rglob("*.ts"))
+    sources = [*folder.glob("*.ts"), *(folder / "src").rglob("*.ts")]
     assert summary["unchanged"] >= len(sources) > 0, summary  # every source file was read
+
+
+@pytest.mark.parametrize("case", cases(["ApiGatewayRestApi-IAM", "nested-directory"]))
+def test_app_paths_lead_from_its_folder_to_the_monorepo_root(case: str, render_case) -> None:
+    rendered = Rendered(case, render_case(case))
+    infra = rendered.packages / "infra"
+    root = infra.parents[len(rendered.directory.split("/"))]  # what `packages` stands in for
+    cdk = json.loads((infra / "cdk.json").read_text())
+    cdk_out = root / "dist" / rendered.directory / "infra" / "cdk.out"
+    assert Path(os.path.normpath(infra / cdk["output"])) == cdk_out
+    project = json.loads((infra / "project.json").read_text())
+    schema = root / "node_modules/nx/schemas/project-schema.json"
+    assert Path(os.path.normpath(infra / project["$schema"])) == schema
+    assert project["root"] == f"{rendered.directory}/infra"
+    targets = project["targets"]
+    assert targets["synth"]["outputs"] == [f"{{workspaceRoot}}/{cdk_out.relative_to(root)}"]
+    assert targets["synth"]["options"]["command"].startswith(f"cd {rendered.directory}/infra && ")
+    assert (
+        f"--file {cdk_out.relative_to(root)}/*.template.json"
+        in (targets["checkov"]["options"]["command"])
+    )
+    pattern = {"projects": [f"directory:{rendered.directory}/*"], "target": "bundle"}
+    assert targets["synth"]["dependsOn"] == [pattern, "common-constructs:generate"]
+
+
+def test_the_app_and_the_constructs_ask_for_the_same_versions() -> None:
+    """One npm workspace: a range both declare must match, or npm may install two copies."""
+    app, constructs = (
+        json.loads((TEMPLATE / "template" / folder / "package.json").read_text())
+        for folder in ("infra", "common/constructs")
+    )
+
+    def declared(package: dict) -> dict[str, str]:
+        return {**package["dependencies"], **package["devDependencies"]}
+
+    shared = declared(app).keys() & declared(constructs).keys()
+    assert {"aws-cdk-lib", "constructs", "cdk-nag"} <= shared
+    assert {name: declared(app)[name] for name in shared} == {
+        name: declared(constructs)[name] for name in shared
+    }
+    workspace = json.loads((TEMPLATE / "template" / "package.json").read_text())
+    assert workspace["workspaces"] == ["common/constructs", "infra"]
+
+
+def test_the_app_pins_a_2_1xxx_cdk_cli_and_the_checkov_of_the_dev_environment() -> None:
+    app = json.loads((TEMPLATE / "template/infra/package.json").read_text())
+    assert re.fullmatch(r"2\.1\d{3}\.\d+", app["devDependencies"]["aws-cdk"])
+    project = (TEMPLATE / "template/infra/project.json.jinja").read_text()
+    assert f"uvx checkov@{version('checkov')} " in project
 
 
 @pytest.mark.parametrize("case", cases(["custom-module"]))
