@@ -143,11 +143,12 @@ DEPENDENCY_DISTRIBUTIONS = frozenset(
         "wrapt",
     }
 )
-# Kebab names the monorepo already uses: the shared constructs' folder (`common/`, which the
-# API's folder would become) and their Nx project.
+# Kebab names the monorepo already uses: the folders of the shared constructs (`common/`) and of
+# the CDK app (`infra/`), which the API's folder would become, and their Nx projects.
 RESERVED_API_NAMES = {
     "common": "the folder of the CDK constructs that every API shares (common/)",
     "common-constructs": "the Nx project of the CDK constructs that every API shares",
+    "infra": "the folder and Nx project of the CDK app of this folder's APIs (infra/)",
 }
 
 # An API's construct module (src/app/apis/<name>.ts) declares the class <Class> and the types

@@ -96,7 +96,8 @@ def test_the_constructs_names_are_what_the_rendered_typescript_declares(
     own = declared_names(pascal(RENDER_CASES[case].get("name", "my-api")))
     assert own[0] in names  # the class (a Function URL's construct takes no integrations)
     assert takeable(names - set(own)) <= CONSTRUCT_MODULE_NAMES
-    # The folder and the Nx project of the shared constructs, which an API's would collide with.
+    # The folders and the Nx project of the shared constructs and the app (whose Nx project is
+    # named like its folder), which an API's would collide with.
     [answers] = packages.glob("*/.copier-answers.yml")
     shared = {path.name for path in packages.iterdir() if path.is_dir()} - {answers.parent.name}
     nx_project = json.loads((constructs / "project.json").read_text())["name"]
