@@ -21,9 +21,12 @@ from harness.rendering import TEMPLATE
 # The two releases the day-two tests update between.
 RELEASE_1, RELEASE_2 = "0.1.0", "0.2.0"
 
-# The template as it last landed on main before the changes under test: what existing projects
-# were rendered from. (CI tags releases in the published repository, not in this checkout.)
-PREVIOUS_RELEASE = "2573641a4378dcb801fcae28719ea3f08bd26358"
+# Commits existing projects were rendered from. (CI tags releases in the published repository,
+# not in this checkout, so tests name the commits.)
+BEFORE_THE_APP = "2573641a4378dcb801fcae28719ea3f08bd26358"  # a checkout before 0.1.0
+RELEASE_0_1_0 = "c62a187542d44aeee10b8ea4480449b8240f8799"
+# The release before the changes under test: what `copier update` starts from.
+PREVIOUS_RELEASE = RELEASE_0_1_0
 
 # A fixed identity and clock so commits never depend on the machine's git configuration.
 GIT_ENV = {

@@ -34,7 +34,7 @@ from harness.constructs import (
 )
 from harness.rendering import TEMPLATE, render, update
 from harness.template_repo import (
-    PREVIOUS_RELEASE,
+    BEFORE_THE_APP,
     RELEASE_1,
     RELEASE_2,
     TemplateRepo,
@@ -430,7 +430,7 @@ def updated(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     """Two APIs of the release before the app, updated to this one (the app arrives), edited by
     the user, then updated to a release that fixes the shared stack; installed and synthesized."""
     base = tmp_path_factory.mktemp("updated")
-    repo = TemplateRepo.from_commit(base / "template", PREVIOUS_RELEASE)
+    repo = TemplateRepo.from_commit(base / "template", BEFORE_THE_APP)
     repo.release(RELEASE_1)
     repo.replace_with_working_tree()
     repo.release(RELEASE_2)
