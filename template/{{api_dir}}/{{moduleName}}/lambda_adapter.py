@@ -8,6 +8,7 @@ headers, logs an ERROR line and is counted, like any other request.
 """
 
 import json
+import warnings
 from typing import Any, cast
 
 from mangum import Mangum
@@ -82,7 +83,11 @@ class LambdaAdapter:
         self._app = app
         # Mangum types the app as a protocol with named parameters that returns a coroutine;
         # Starlette's ASGIApp (FastAPI) is positional and returns an awaitable. Same at run time.
-        self._mangum = Mangum(app, lifespan="off")  # pyright: ignore[reportArgumentType]
+        with warnings.catch_warnings():
+            # Mangum 0.22 sets up its event loop with asyncio.get_event_loop(), which Python
+            # 3.12+ deprecates when no loop is set yet (it still creates one).
+            warnings.simplefilter("ignore", DeprecationWarning)
+            self._mangum = Mangum(app, lifespan="off")  # pyright: ignore[reportArgumentType]
 
     def __call__(self, event: Any, context: Any) -> dict[str, Any]:
         try:
