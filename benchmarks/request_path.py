@@ -24,6 +24,7 @@ from starlette.middleware.base import BaseHTTPMiddleware
 
 from my_api.main import app as api, logger, metrics
 from my_api.middleware import CanonicalRequestMiddleware, route_template
+from my_api.request_log import RequestLog
 from my_api.request_metrics import RequestMetrics
 from aws_lambda_powertools.metrics import MetricUnit
 
@@ -113,10 +114,13 @@ with redirect_stdout(io.StringIO()):
     results["metrics: prebuilt EMF line"] = per_request(publish_prebuilt)
     results["metrics: Powertools add + flush"] = per_request(publish_powertools)
 
-    canonical = CanonicalRequestMiddleware(bare())
-    results["slash and HEAD handling (CanonicalRequestMiddleware)"] = (
-        per_request(asgi_loop(canonical, "/echo/")) - floor
-    )
+    async def answered(scope, receive, send):
+        pass
+
+    canonical = CanonicalRequestMiddleware(answered)
+    results["slash and HEAD handling, around a no-op app (/echo/, HEAD)"] = per_request(
+        asgi_loop(canonical, "/echo/", "HEAD")
+    ) - per_request(asgi_loop(answered, "/echo", "GET"))
     routed = scope("/echo", "FOO1")
 
     def bound_route():
@@ -125,12 +129,22 @@ with redirect_stdout(io.StringIO()):
 
     results["method bounding (route_template)"] = per_request(bound_route)
     logger.registered_handler.setStream(io.StringIO())
+    logger.append_keys(function_name="bench", function_request_id="0000", cold_start=False)
+    logger.thread_safe_append_keys(correlation_id="c1", path="/echo", route="GET /echo")
+    request_log = RequestLog(logger)
 
-    def request_lines():
+    def info_lines():
         for _ in range(REQUESTS):
             logger.info("GET /echo 200", extra={"status": 200, "duration_ms": 0.1})
 
-    results["request log line (logger.info)"] = per_request(request_lines)
+    def request_lines():
+        for _ in range(REQUESTS):
+            request_log.write("GET /echo 200", status=200, duration_ms=0.1)
+
+    results["request log line: logger.info"] = per_request(info_lines)
+    results["request log line: RequestLog (what the app writes)"] = per_request(request_lines)
+    logger.remove_keys(["function_name", "function_request_id", "cold_start"])
+    logger.thread_safe_clear_keys()
     results["whole rendered app, per request"] = per_request(asgi_loop(api))
     results["floor: bare FastAPI app, per request"] = floor
 print("RESULT " + json.dumps(results))

@@ -49,6 +49,7 @@ API_FILES = {
     "tests/plumbing/test_lambda_handler.py",
     "tests/plumbing/test_openapi.py",
     "tests/plumbing/test_recorded_events.py",
+    "tests/plumbing/test_request_log.py",
     "tests/plumbing/test_request_path.py",
 }
 # Recorded third-party events, copied as they are, with their sources and licences.
@@ -65,6 +66,7 @@ MODULE_FILES = {
     "middleware.py",
     "observability.py",
     "openapi.py",
+    "request_log.py",
     "request_metrics.py",
 }
 
