@@ -44,6 +44,7 @@ API_FILES = {
     "tests/plumbing/conftest.py",
     "tests/plumbing/events.py",
     "tests/plumbing/harness.py",
+    "tests/plumbing/test_cognito.py",
     "tests/plumbing/test_cold_start.py",
     "tests/plumbing/test_errors_and_cors.py",
     "tests/plumbing/test_lambda_handler.py",
@@ -59,6 +60,7 @@ API_FILES |= {
 }
 MODULE_FILES = {
     "__init__.py",
+    "cognito.py",
     "docs.py",
     "init.py",
     "lambda_adapter.py",
