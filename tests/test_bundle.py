@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import time
+import tomllib
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -206,6 +207,16 @@ botocore = getattr(sys.modules.get("botocore"), "__file__", None)
 print(json.dumps({{"response": response, "compiled": compiled, "botocore": botocore}}))
 """
 TRACING_OFF = {"POWERTOOLS_TRACE_DISABLED": "true"}
+# As in Lambda with active tracing: a sampled trace header, and a daemon address where nothing
+# listens (segments are sent over UDP, so nothing waits for it).
+TRACING_ON = {
+    "LAMBDA_TASK_ROOT": "/var/task",
+    "AWS_LAMBDA_FUNCTION_NAME": "my-api",
+    "_X_AMZN_TRACE_ID": (
+        "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
+    ),
+    "AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1:2000",
+}
 
 
 def run_handler(python: str, *path: Path, env: dict[str, str]) -> dict:
@@ -239,6 +250,47 @@ def test_cold_start_from_read_only_bundle_uses_shipped_bytecode(
     assert outcome["botocore"] is None, "tracing off imports no botocore"
     # The tests run as root, whom chmod does not stop: check nothing was written either.
     assert tree_digest(task_root) == before
+
+
+def locked_versions(api: Path) -> dict[str, str]:
+    lock = tomllib.loads((api / "uv.lock").read_text())
+    return {package["name"]: package["version"] for package in lock["package"]}
+
+
+def test_bundle_leaves_out_the_sdk_the_runtime_provides(rest_monorepo: Path) -> None:
+    bundle = rest_monorepo / "dist" / "packages" / API / "bundle"
+    shipped = {dist.name.split("-")[0] for dist in bundle.glob("*.dist-info")}
+    locked = locked_versions(rest_monorepo / "packages" / API)
+    assert {"botocore", "python-dateutil", "six", "urllib3"} <= locked.keys()
+    # The SDK (the X-Ray SDK's botocore), and what only it needs.
+    assert not shipped & {"boto3", "botocore", "s3transfer", "python_dateutil", "six", "urllib3"}
+    # What another dependency needs too (Powertools: jmespath) stays, and the X-Ray SDK.
+    assert {"jmespath", "aws_xray_sdk", "wrapt"} <= shipped
+
+
+@pytest.fixture(scope="session")
+def runtime_sdk(rest_monorepo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """botocore as the Lambda runtime has it, outside the bundle: the version the API's lock
+    pins, compiled by the runtime's Python."""
+    api = rest_monorepo / "packages" / API
+    target = tmp_path_factory.mktemp("runtime") / "site-packages"
+    botocore = f"botocore=={locked_versions(api)['botocore']}"
+    run("uv", "pip", "install", "-q", "--target", target, "--python-platform",
+        "x86_64-manylinux2014", "--python-version", answer(rest_monorepo, "pythonVersion"),
+        botocore, cwd=api)  # fmt: skip
+    run(find_lambda_python(api), "-m", "compileall", "-q", target, cwd=api)
+    return target
+
+
+@pytest.mark.parametrize("monorepo", ["rest"], indirect=True)
+def test_traced_bundle_patches_the_runtimes_botocore(
+    task_root: Path, lambda_python: str, runtime_sdk: Path
+) -> None:
+    """In Lambda, the runtime's packages follow the bundle on sys.path: tracing on, the X-Ray
+    SDK imports and patches that botocore."""
+    outcome = run_handler(lambda_python, task_root, runtime_sdk, env=TRACING_ON)
+    assert outcome["botocore"].startswith(str(runtime_sdk))
+    assert not [path for path in outcome["compiled"] if path.startswith(str(task_root))]
 
 
 def test_run_sh_ships_with_the_function_url_compute_only(rest_monorepo: Path) -> None:
@@ -371,3 +423,22 @@ def test_invoke_target_runs_the_bundles_handler_on_each_sample_event(monorepo: P
         assert json.loads(json.loads(response)["body"]) == {"message": "hello from a local invoke"}
         request_line = [json.loads(line) for line in logs.splitlines() if '"GET /echo 200"' in line]
         assert request_line and request_line[0]["function_name"] == "my-api"
+
+
+def test_an_api_that_depends_on_boto3_ships_the_sdk_at_its_locked_versions(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "monorepo"
+    render(root / "packages")
+    api = root / "packages" / API
+    run("uv", "add", "--quiet", "--project", api, "--no-sync", "boto3", cwd=root)
+    out = tmp_path / "bundle"
+    run(*bundle_command(root, API, out), "--no-bytecode", cwd=root)
+    locked = locked_versions(api)
+    for package, folder in [
+        ("boto3", "boto3"),
+        ("botocore", "botocore"),
+        ("s3transfer", "s3transfer"),
+    ]:
+        assert (out / folder / "__init__.py").is_file(), package
+        assert list(out.glob(f"{package}-{locked[package]}.dist-info")), package
