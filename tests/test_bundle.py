@@ -356,15 +356,6 @@ def test_missing_lambda_python_fails_with_instructions_and_keeps_old_bundle(
     assert tree_digest(bundle) == before
 
 
-def test_bundle_refuses_to_replace_the_sources(rest_monorepo: Path) -> None:
-    api = rest_monorepo / "packages" / API
-    command = bundle_command(rest_monorepo, API, api.parent)
-    result = subprocess.run(command, cwd=rest_monorepo, capture_output=True, text=True)
-    assert result.returncode != 0
-    assert "refusing to replace" in result.stderr
-    assert (api / API / "main.py").is_file()
-
-
 def rest_event(method: str, path: str, query: dict[str, str]) -> dict[str, object]:
     """A minimal API Gateway REST (payload 1.0) proxy event."""
     headers = {"Host": "abc123.execute-api.us-east-1.amazonaws.com"}
@@ -442,3 +433,19 @@ def test_an_api_that_depends_on_boto3_ships_the_sdk_at_its_locked_versions(
     ]:
         assert (out / folder / "__init__.py").is_file(), package
         assert list(out.glob(f"{package}-{locked[package]}.dist-info")), package
+
+
+def test_a_bundle_of_an_earlier_release_is_replaced(rest_monorepo: Path, tmp_path: Path) -> None:
+    """Releases before the mark wrote none: their bundles are known by their dates."""
+    earlier = tmp_path / "bundle"
+    shutil.copytree(rest_monorepo / "dist" / "packages" / API / "bundle", earlier)
+    (earlier / ".lambda-bundle").unlink()
+    os.utime(earlier, (315532800, 315532800))  # as the unlink left it: 1980-01-01
+    run(*bundle_command(rest_monorepo, API, earlier), "--no-bytecode", cwd=rest_monorepo)
+    assert (earlier / ".lambda-bundle").is_file()
+    assert not list(earlier.rglob("*.pyc"))
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["bundle"], "nothing left beside"
+
+
+def test_dist_created_by_the_bundle_target_is_ignored_by_git(rest_monorepo: Path) -> None:
+    assert (rest_monorepo / "dist" / ".gitignore").read_text() == "*\n"
