@@ -435,6 +435,36 @@ def test_an_api_that_depends_on_boto3_ships_the_sdk_at_its_locked_versions(
         assert list(out.glob(f"{package}-{locked[package]}.dist-info")), package
 
 
+def test_local_files_beside_the_code_stay_out_of_the_bundle(
+    rest_monorepo: Path, tmp_path: Path
+) -> None:
+    """Hatchling packages everything in the module's folder but what pyproject.toml excludes."""
+    module = rest_monorepo / "packages" / API / API
+    planted = [
+        module / ".env",
+        module / "dev.sqlite3",
+        module / "cache.db",
+        module / ".aws/credentials",
+    ]
+    for path in planted:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text("AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n")
+    out = tmp_path / "bundle"
+    try:
+        run(*bundle_command(rest_monorepo, API, out), "--no-bytecode", cwd=rest_monorepo)
+    finally:
+        for path in planted:
+            path.unlink()
+        (module / ".aws").rmdir()
+    assert (out / API / "main.py").is_file()
+    assert sorted(path.name for path in (out / API).iterdir()) == sorted(
+        path.name for path in module.iterdir() if path.name != "__pycache__"
+    )
+    assert not [
+        path for path in out.rglob("*") if path.is_file() and b"EXAMPLEKEY" in path.read_bytes()
+    ]
+
+
 def test_a_bundle_of_an_earlier_release_is_replaced(rest_monorepo: Path, tmp_path: Path) -> None:
     """Releases before the mark wrote none: their bundles are known by their dates."""
     earlier = tmp_path / "bundle"
