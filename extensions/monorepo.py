@@ -89,6 +89,22 @@ def is_recorded(
     return bool(overwrite) and not (dst.is_dir() and any(dst.iterdir()))
 
 
+def older_api_default(dst_path: str | Path, api_dir: str, question: str, value: Any) -> Any:
+    """The default of a question a release added, for an API rendered before it existed.
+
+    Copier gives a question that an API's answers file does not record its default, on
+    `copier update --defaults` too, and no question can tell an update from a first copy. So an
+    API already in the destination whose answers file lacks `question` gets `value`, what it
+    had before the question existed (its Lambda Python, say), and keeps its behaviour; one that
+    records it gets its own answer; a new API gets "" (copier.yml then adds the new default:
+    `older_api_default(...) or '3.13'`).
+    """
+    recorded = read_answers(Path(dst_path) / api_dir / ANSWERS_FILE)
+    if recorded is None:
+        return ""
+    return recorded.get(question, value)
+
+
 def shared_files(src_path: str | Path) -> Iterator[tuple[str, Path]]:
     """(destination path, template file) of the files every API renders alike: the plain
     (not Jinja) files under `common/`, whose names hold no answer."""
@@ -176,5 +192,6 @@ class MonorepoExtension(Extension):
             next_free_port=next_free_port,
             api_names=api_names,
             is_recorded=is_recorded,
+            older_api_default=older_api_default,
             joining_error=joining_error,
         )

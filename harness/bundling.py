@@ -1,4 +1,4 @@
-"""Build and measure an API's Lambda bundle, for the bundle tests and benchmark."""
+"""Build and measure an API's Lambda bundle, for the bundle tests and benchmarks."""
 
 import hashlib
 import importlib.util
@@ -7,23 +7,34 @@ import json
 import shlex
 import zipfile
 from pathlib import Path
+from types import ModuleType
 
 import yaml
 
 from harness.rendering import TEMPLATE, run
 
-# The Lambda runtime's Python, as copier.yml derives it for every API.
-LAMBDA_PYTHON: str = yaml.safe_load((TEMPLATE / "copier.yml").read_text())["lambda_python_version"][
-    "default"
-]
+# The Lambda runtimes' Pythons an API may choose (copier.yml's pythonVersion).
+LAMBDA_PYTHONS: tuple[str, ...] = tuple(
+    yaml.safe_load((TEMPLATE / "copier.yml").read_text())["pythonVersion"]["choices"]
+)
+
+
+def bundle_script(api: Path) -> ModuleType:
+    """The API's rendered scripts/bundle.py, imported (it runs nothing when imported)."""
+    spec = importlib.util.spec_from_file_location("bundle", api / "scripts" / "bundle.py")
+    bundle = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bundle)
+    return bundle
+
+
+def lambda_python_version(api: Path) -> str:
+    """The Lambda runtime's Python the API was rendered for: `3.13`."""
+    return bundle_script(api).PYTHON_VERSION
 
 
 def find_lambda_python(api: Path) -> str:
     """The interpreter the API's own bundle.py compiles with, found by its own lookup."""
-    spec = importlib.util.spec_from_file_location("bundle", api / "scripts" / "bundle.py")
-    bundle = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bundle)
-    return bundle.find_lambda_python()  # exits with how to get one if there is none
+    return bundle_script(api).find_lambda_python()  # exits with how to get one if none
 
 
 def bundle_command(root: Path, api: str, out: Path | None = None) -> list[str]:
@@ -62,3 +73,16 @@ def measure(root: Path) -> tuple[int, int, int]:
             entry.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(entry, path.read_bytes())
     return len(files), sum(path.stat().st_size for path in files), len(buffer.getvalue())
+
+
+# ELF e_machine values (the byte order is the file's own, EI_DATA).
+ELF_MACHINES = {62: "x86_64", 183: "arm64"}
+
+
+def elf_architecture(path: Path) -> str:
+    """The architecture an ELF file (an extension module, a shared library) was built for."""
+    header = path.read_bytes()[:20]
+    assert header[:4] == b"\x7fELF", f"{path} is not an ELF file"
+    byteorder = "little" if header[5] == 1 else "big"
+    machine = int.from_bytes(header[18:20], byteorder)
+    return ELF_MACHINES.get(machine, f"e_machine {machine}")

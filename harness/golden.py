@@ -21,12 +21,17 @@ GOLDEN = TEMPLATE / "tests" / "golden"
 # skip the trees, and their rendered `.gitignore` files do not tell git what to ignore.
 SUFFIX = ".golden"
 
-# One answer set per compute type, each with a different auth: together they render every
-# file the template can render, and every value of each question. The fast tier renders the
-# same answers (RENDER_CASES) and compares.
+# One answer set per compute type, each with a different auth, and one with the runtime
+# questions' other answers: together they render every file the template can render, and every
+# value of each question. The fast tier renders the same answers (RENDER_CASES) and compares.
 CASES: dict[str, dict[str, str]] = {
     case: RENDER_CASES[case]
-    for case in ("ApiGatewayRestApi-IAM", "ApiGatewayHttpApi-Cognito", "LambdaFunctionUrl-None")
+    for case in (
+        "ApiGatewayRestApi-IAM",
+        "ApiGatewayHttpApi-Cognito",
+        "LambdaFunctionUrl-None",
+        "arm64-python-3.12",
+    )
 }
 
 # What changes with every commit of the template, in the answers files Copier writes. Both the

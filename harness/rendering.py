@@ -74,6 +74,8 @@ RENDER_CASES: dict[str, dict[str, str]] = {
         variant_id(variant): {"computeType": variant[0], "auth": variant[1]} for variant in VARIANTS
     },
     "custom-module": {"name": "OrdersApi", "moduleName": "orders"},
+    # The runtime questions' answers other than the defaults (Python 3.13 on x86_64).
+    "arm64-python-3.12": {"architecture": "arm64", "pythonVersion": "3.12"},
     "nested-directory": {"directory": "packages/apis"},
     **{
         f"longest-name-{variant_id(variant)}": {

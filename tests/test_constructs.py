@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.bundling import lambda_python_version
 from harness.constructs import (
     OPENAPI_SPEC,
     Api,
@@ -138,8 +139,9 @@ def test_functions_run_the_bundle_with_the_api_defaults(workspace, variant) -> N
     # REST/HTTP: a default function for `echo` and the example's override for `stream`.
     assert len(functions) == (1 if compute == URL else 2)
     log_groups = resources(tpl, "AWS::Logs::LogGroup")
+    python = lambda_python_version(entry.api.root / entry.api.directory / entry.api.snake)
     for props in functions.values():
-        assert props["Runtime"] == "python3.12"
+        assert props["Runtime"] == f"python{python}"
         assert props["Handler"] == ("run.sh" if compute == URL else "my_api.main.handler")
         assert props["Timeout"] == 30
         assert props["TracingConfig"] == {"Mode": "Active"}

@@ -9,6 +9,7 @@ from extensions.monorepo import (
     is_recorded,
     joining_error,
     next_free_port,
+    older_api_default,
 )
 from extensions.naming import kebab, pascal, snake
 from extensions.validation import (
@@ -195,6 +196,17 @@ def test_only_the_answer_an_api_recorded_is_recorded(tmp_path) -> None:
     # What Copier's update renders into its empty temporary folders, with --overwrite.
     assert is_recorded(tmp_path / "new_copy/packages", "my_api", "name", "my-api", overwrite=True)
     assert not is_recorded(tmp_path / "new_copy/packages", "my_api", "name", "x", overwrite=False)
+
+
+def test_a_question_added_later_defaults_to_what_older_apis_had(tmp_path) -> None:
+    packages = tmp_path / "packages"
+    write_answers(packages / "my_api", name="my-api", port=8000)  # before the question
+    write_answers(packages / "new_api", name="new-api", pythonVersion="3.13")  # since
+    assert older_api_default(packages, "my_api", "pythonVersion", "3.12") == "3.12"
+    assert older_api_default(packages, "new_api", "pythonVersion", "3.12") == "3.13"
+    # A new API: copier.yml's `or` then gives the new default.
+    assert older_api_default(packages, "orders_api", "pythonVersion", "3.12") == ""
+    assert older_api_default(tmp_path / "missing", "my_api", "pythonVersion", "3.12") == ""
 
 
 SHARED_FILE = "common/constructs/src/core/api/cors.ts"

@@ -23,6 +23,8 @@ def test_defaults_are_recorded_in_the_apis_own_answers_file(tmp_path, template_d
         "directory": "packages",
         "moduleName": "my_api",
         "port": 8000,
+        "pythonVersion": "3.13",
+        "architecture": "x86_64",
     }
     assert not (tmp_path / "packages/.copier-answers.yml").exists()
 
@@ -44,6 +46,9 @@ BAD_ANSWERS = [
     ({"moduleName": "My-Module"}, "'My-Module' is not a valid module name"),
     ({"moduleName": "click"}, "would shadow the dependency 'click'"),
     ({"port": 80}, "Port 80 is out of range"),
+    ({"pythonVersion": "3.14"}, "3.14"),
+    ({"pythonVersion": "3.11"}, "3.11"),
+    ({"architecture": "aarch64"}, "aarch64"),
     # Well-formed names the rendered files already use: they would not build.
     ({"name": "construct"}, "'construct' clashes with Construct, which the API's construct"),
     ({"name": "error"}, "'error' clashes with Error, a JavaScript global"),

@@ -19,6 +19,7 @@ from pytest_copie.plugin import Result
 
 from extensions.naming import snake
 from harness import golden
+from harness.bundling import bundle_script
 from harness.constructs import lint
 from harness.rendering import RENDER_CASES, TEMPLATE
 from harness.template_repo import tree_differences
@@ -165,6 +166,16 @@ def test_project_json_targets_are_shell_commands_from_the_monorepo_root(
     # build runs each step in this order, and stops at the first that fails.
     steps = ("lint", "typecheck", "test", "openapi", "bundle")
     assert commands["build"] == " && ".join(commands[step] for step in steps)
+
+
+def test_the_bundle_script_builds_for_the_answered_python_and_architecture(
+    rendered: Rendered,
+) -> None:
+    script = bundle_script(rendered.api)
+    built_for = {"pythonVersion": script.PYTHON_VERSION, "architecture": script.ARCHITECTURE}
+    defaults = {"pythonVersion": "3.13", "architecture": "x86_64"}
+    assert built_for == {question: rendered.answers.get(question, defaults[question])
+                         for question in defaults}  # fmt: skip
 
 
 def test_rendered_python_is_ruff_clean(rendered: Rendered) -> None:

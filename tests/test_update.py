@@ -7,12 +7,14 @@ second release with the command the README gives, run from `packages/`.
 
 import json
 import re
+import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 import yaml
 
+from harness.bundling import bundle_script
 from harness.rendering import render, run, update
 from harness.template_repo import (
     API,
@@ -379,27 +381,73 @@ def test_a_release_that_moves_a_user_file_moves_the_users_version(
         ]
 
 
+# --- From the previous release to this working tree -------------------------------------------
+@pytest.fixture(scope="module")
+def previous_release(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
+    """my-api rendered at the previous release, committed, then updated to this working tree
+    (released as RELEASE_2) with the README's command."""
+    tmp = tmp_path_factory.mktemp("previous-release")
+    template = TemplateRepo.from_commit(tmp / "template", PREVIOUS_RELEASE)
+    template.release(RELEASE_1)
+    template.replace_with_working_tree()
+    template.release(RELEASE_2)
+    packages = rendered_monorepo(tmp / "monorepo", template, RELEASE_1)
+    before = snapshot(packages)
+    result = copier(*UPDATE, cwd=packages)
+    assert result.returncode == 0, result.stderr
+    return SimpleNamespace(template=template, packages=packages, before=before)
+
+
 def test_a_project_of_the_previous_release_passes_its_own_tests_after_updating(
-    tmp_path: Path,
+    previous_release: SimpleNamespace,
 ) -> None:
     """The user's test_main.py, never updated by the template, stays green on this release."""
-    repo = TemplateRepo.from_commit(tmp_path / "template", PREVIOUS_RELEASE)
-    repo.release(RELEASE_1)
-    repo.replace_with_working_tree()
-    repo.release(RELEASE_2)
-    root = new_monorepo(tmp_path / "monorepo")
-    render(root / "packages", template=repo.path, vcs_ref=RELEASE_1)
-    commit_all(root, "Add my-api")
-    users_tests = (root / "packages" / PROTECTED[1]).read_bytes()
-    update(root / "packages", ANSWERS, RELEASE_2)
-    assert (root / "packages" / PROTECTED[1]).read_bytes() == users_tests
-    api = root / "packages" / "my_api"
+    packages = previous_release.packages
+    assert (packages / PROTECTED[1]).read_bytes() == previous_release.before[PROTECTED[1]]
+    api = packages / "my_api"
     assert (api / "my_api/openapi.py").is_file()  # the update did bring this release
+    root = packages.parent
     run("uv", "sync", "--project", api, cwd=root)
     result = run(
         "uv", "run", "--project", api, "pytest", "-q", api / "tests/test_main.py", cwd=root
     )
     assert " passed" in result.stdout and " failed" not in result.stdout
+
+
+# The questions this release adds, what an API rendered before them had (and keeps), and what
+# a new API gets by default; and what the bundle script makes of each.
+ADDED_QUESTIONS = {
+    "pythonVersion": ("3.12", "3.13", "PYTHON_VERSION"),
+    "architecture": ("x86_64", "x86_64", "ARCHITECTURE"),
+}
+
+
+@pytest.mark.parametrize("question", sorted(ADDED_QUESTIONS))
+def test_an_api_rendered_before_a_question_keeps_what_it_had_and_a_new_one_gets_the_default(
+    previous_release: SimpleNamespace, tmp_path: Path, question: str
+) -> None:
+    kept, default, built_from = ADDED_QUESTIONS[question]
+    # A new API beside the updated one, and one in a new folder.
+    packages = tmp_path / "packages"
+    shutil.copytree(previous_release.packages, packages)
+    render(packages, template=previous_release.template.path, vcs_ref=RELEASE_2, name="orders")
+    elsewhere = rendered_monorepo(tmp_path / "new", previous_release.template, RELEASE_2)
+    apis = {
+        "updated": previous_release.packages / "my_api",
+        "beside it": packages / "orders",
+        "elsewhere": elsewhere / "my_api",
+    }
+    answers = {
+        label: yaml.safe_load((api / ".copier-answers.yml").read_text())
+        for label, api in apis.items()
+    }
+    assert {label: recorded["_commit"] for label, recorded in answers.items()} == dict.fromkeys(
+        apis, RELEASE_2
+    )
+    expected = {"updated": kept, "beside it": default, "elsewhere": default}
+    assert {label: recorded[question] for label, recorded in answers.items()} == expected
+    built = {label: getattr(bundle_script(api), built_from) for label, api in apis.items()}
+    assert built == expected
 
 
 CORS = "common/constructs/src/core/api/cors.ts"

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
+from harness.bundling import LAMBDA_PYTHONS
 from harness.rendering import TEMPLATE
 from harness.template_repo import GIT_ENV, git, init_repo
 
@@ -181,13 +182,14 @@ def test_ci_lints_every_python_folder_of_this_repository() -> None:
 
 
 @pytest.mark.parametrize("job", ["fast", "slow"])
-def test_ci_tests_with_python_3_11_and_3_12_and_node_20_and_caches(job: str) -> None:
+def test_ci_tests_with_python_3_11_and_the_lambda_pythons_and_node_20_and_caches(job: str) -> None:
     uses = {
         step["uses"].partition("@")[0]: step.get("with", {})
         for step in CI["jobs"][job]["steps"]
         if "uses" in step
     }
-    assert uses["actions/setup-python"]["python-version"].split() == ["3.12", "3.11"]
+    pythons = uses["actions/setup-python"]["python-version"].split()
+    assert pythons == [*LAMBDA_PYTHONS, "3.11"]  # the last is the default: the tools'
     assert uses["actions/setup-node"]["node-version"] == 20
     assert uses["astral-sh/setup-uv"]["enable-cache"] is True
     cache = uses["actions/cache"]
@@ -195,6 +197,14 @@ def test_ci_tests_with_python_3_11_and_3_12_and_node_20_and_caches(job: str) -> 
     assert "hashFiles('template/common/constructs/package.json')" in cache["key"]
     # Where harness/constructs.py keeps its `npm install`s.
     assert '"fastapi-template-tests"' in (TEMPLATE / "harness/constructs.py").read_text()
+
+
+def test_ci_run_finds_or_installs_each_lambda_python() -> None:
+    """A fresh machine has no Python of the Lambda runtimes: the bundle tests need each."""
+    ci_run = (TEMPLATE / ".ci/run").read_text()
+    [versions] = re.findall(r"^for version in ([\d. ]+); do$", ci_run, flags=re.M)
+    assert versions.split() == list(LAMBDA_PYTHONS)
+    assert 'uv python install "$version"' in ci_run
 
 
 def test_ci_run_still_runs_the_readmes_test_command() -> None:
