@@ -17,8 +17,8 @@ comes from fresh Python processes of the Lambda version:
 - warm: time per invocation of `GET /echo` after the first;
 - peak RSS after those invocations.
 Printed with tracing disabled and enabled (the X-Ray SDK then records into a facade segment
-and sends to a daemon address on 127.0.0.1, where nothing listens, and imports botocore to
-patch it); with tracing enabled for a copy of the bundle with the SDK inside (the runtime's
+and sends to a daemon address on 127.0.0.1, where nothing listens; botocore is patched only
+if the API imported it, which the sample API does not); with tracing enabled for a copy of the bundle with the SDK inside (the runtime's
 botocore, compiled as the bundle is), as an API that depends on botocore ships it and as
 earlier releases shipped every bundle; and, to show why the bundle ships bytecode, for a copy
 of the bundle without it. The configurations take turns, run after run.
