@@ -73,7 +73,7 @@ def test_names_are_limited_to_40_characters_in_pascal_case(name: str, too_long: 
         ("construct", "clashes with Construct, which the API's construct module already imports"),
         ("error", "clashes with Error, a JavaScript global that the API's construct module needs"),
         ("object", "clashes with Object, a JavaScript global"),
-        ("gateway-api", "clashes with GatewayApiProps, which the CDK constructs' core already"),
+        ("api-bundle", "clashes with ApiBundle, which the CDK constructs' core already"),
         ("runtime-config", "clashes with RuntimeConfig, which the CDK constructs' core already"),
         ("IntegrationBuilder", "clashes with IntegrationBuilder, which the CDK constructs' core"),
         # The Python project is named like one of its dependencies.

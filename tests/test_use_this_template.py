@@ -213,7 +213,7 @@ def load_script():
         ("tests", "tests-api"),
         # ... or that the rendered code already uses.
         ("error", "error-api"),
-        ("gateway-api", "gateway-api-api"),
+        ("api-bundle", "api-bundle-api"),
         ("annotated-types", "annotated-types-api"),
         ("common", "common-api"),
     ],
