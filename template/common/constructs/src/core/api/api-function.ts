@@ -1,4 +1,4 @@
-import { type CfnResource, Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -118,7 +118,7 @@ export class ApiFunction extends lambda.Function {
     });
     role.attachInlinePolicy(policy);
     Validations.of(policy).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason });
-    (this.node.defaultChild as CfnResource).addDependency(policy.node.defaultChild as CfnResource);
+    this.node.defaultChild?.node.addDependency(policy);
   }
 }
 
