@@ -513,6 +513,16 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import {{ {cls} }} from '{index}';
 
+// A Cognito API as its module creates it, for the cases that get past its props.
+function cognitoApi(stack: Stack) {{
+  const userPool = cognito.UserPool.fromUserPoolId(stack, 'Pool', 'eu-west-1_x');
+  const userPoolClient = cognito.UserPoolClient.fromUserPoolClientId(stack, 'Client', 'c');
+  return new {cls}(stack, 'Api', {{
+    integrations: {cls}.defaultIntegrations(stack).build(),
+    identity: {{ userPool, userPoolClient }},
+  }});
+}}
+
 const cases: Record<string, (stack: Stack) => void> = {{
   cognitoWithoutIdentity: (stack) =>
     new {cls}(stack, 'Api', {{
@@ -523,25 +533,11 @@ const cases: Record<string, (stack: Stack) => void> = {{
     new {cls}(stack, 'Api', {{ integrations: {{ echo }} as never, identity: {{}} as never }});
   }},
   grantOnCognito: (stack) => {{
-    const userPool = cognito.UserPool.fromUserPoolId(stack, 'Pool', 'eu-west-1_x');
-    const userPoolClient = cognito.UserPoolClient.fromUserPoolClientId(stack, 'Client', 'c');
-    const api = new {cls}(stack, 'Api', {{
-      integrations: {cls}.defaultIntegrations(stack).build(),
-      identity: {{ userPool, userPoolClient }},
-    }});
     const caller = new iam.Role(stack, 'Caller', {{ assumedBy: new iam.AccountRootPrincipal() }});
     // @ts-expect-error: only an API rendered with IAM auth has callers to grant.
-    api.grantInvokeAccess(caller);
+    cognitoApi(stack).grantInvokeAccess(caller);
   }},
-  badOrigin: (stack) => {{
-    const userPool = cognito.UserPool.fromUserPoolId(stack, 'Pool', 'eu-west-1_x');
-    const userPoolClient = cognito.UserPoolClient.fromUserPoolClientId(stack, 'Client', 'c');
-    const api = new {cls}(stack, 'Api', {{
-      integrations: {cls}.defaultIntegrations(stack).build(),
-      identity: {{ userPool, userPoolClient }},
-    }});
-    api.restrictCorsTo('https://app.example.com/');
-  }},
+  badOrigin: (stack) => cognitoApi(stack).restrictCorsTo('https://app.example.com/'),
 }};
 const messages: Record<string, string> = {{}};
 for (const [name, build] of Object.entries(cases)) {{

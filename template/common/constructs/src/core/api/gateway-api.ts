@@ -1,8 +1,9 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ApiBase, type ApiDefinition, type ApiOptions } from './api-base';
-import { functionsOf } from './api-function';
+import { ApiFunction, functionsOf } from './api-function';
 import {
   type AuthType,
   COGNITO_CLIENT_IDS_ENV,
@@ -11,7 +12,7 @@ import {
 } from './auth';
 import type { ApiBundle } from './bundle';
 import { skipCheckov } from './checkov';
-import type { OperationIntegration } from './integration-builder';
+import { IntegrationBuilder, type OperationIntegration } from './integration-builder';
 import { checkIntegrations, type OperationDetails, type OperationsMetadata } from './operations';
 
 /** How many requests a stage serves, over all its operations; API Gateway answers 429 beyond. */
@@ -69,6 +70,26 @@ export interface BundledApi {
   readonly apiName: string;
   /** The API's Lambda code, which every default function runs. */
   readonly bundle: ApiBundle;
+}
+
+/**
+ * The builder of an API's default integrations, for a kind of API Gateway API: one function per
+ * operation (or one for all) running the API's bundle, each wrapped by `integrate`.
+ */
+export function integrationBuilderFor<TIntegration, TOptions>(
+  integrate: (handler: lambda.IFunction, operationId: string | undefined) => TIntegration,
+) {
+  return <TOperationId extends string>(
+    scope: Construct,
+    api: BundledApi,
+    operations: OperationsMetadata<TOperationId>,
+  ): IntegrationBuilder<TOperationId, TIntegration, TOptions> =>
+    new IntegrationBuilder({
+      operations,
+      createHandler: (id, options) =>
+        ApiFunction.fromBundle(scope, `${api.apiName}${id}`, api.bundle, options),
+      createIntegration: integrate,
+    });
 }
 
 /**

@@ -6,18 +6,16 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { Construct } from 'constructs';
-import { ApiFunction } from './api-function';
 import { type AuthType, requireIdentity } from './auth';
 import { skipCheckov } from './checkov';
 import { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS, CORS_MAX_AGE_SECONDS } from './cors';
 import {
-  type BundledApi,
   GatewayApiBase,
   type GatewayApiDefinition,
   type GatewayApiOptions,
+  integrationBuilderFor,
 } from './gateway-api';
-import { IntegrationBuilder, type OperationIntegration } from './integration-builder';
-import type { OperationsMetadata } from './operations';
+import type { IntegrationBuilder, OperationIntegration } from './integration-builder';
 
 /** Route options an override may change. */
 export interface HttpRouteOptions {
@@ -66,19 +64,13 @@ export class HttpApiBase<
   TAuth extends AuthType = AuthType,
 > extends GatewayApiBase<TOperationId, TIntegrations, TAuth> {
   /** The builder of an API's default integrations: one function per operation, from its bundle. */
-  protected static integrationBuilder<TOperationId extends string>(
-    scope: Construct,
-    api: BundledApi,
-    operations: OperationsMetadata<TOperationId>,
-  ): HttpIntegrationBuilder<TOperationId> {
-    return new IntegrationBuilder({
-      operations,
-      createHandler: (id, options) =>
-        ApiFunction.fromBundle(scope, `${api.apiName}${id}`, api.bundle, options),
-      createIntegration: (handler, operationId) =>
-        new HttpLambdaIntegration(`${operationId ?? 'Router'}Integration`, handler),
-    });
-  }
+  protected static readonly integrationBuilder = integrationBuilderFor<
+    apigwv2.HttpRouteIntegration,
+    HttpRouteOptions
+  >(
+    (handler, operationId) =>
+      new HttpLambdaIntegration(`${operationId ?? 'Router'}Integration`, handler),
+  );
 
   /** The underlying HTTP API. */
   public readonly api: apigwv2.HttpApi;

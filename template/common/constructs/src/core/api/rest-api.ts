@@ -3,18 +3,17 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
-import { ApiFunction } from './api-function';
 import { type AuthType, requireIdentity } from './auth';
 import { skipCheckov } from './checkov';
 import { CORS_ALLOW_HEADERS, CORS_MAX_AGE_SECONDS } from './cors';
 import {
-  type BundledApi,
   GatewayApiBase,
   type GatewayApiDefinition,
   type GatewayApiOptions,
+  integrationBuilderFor,
 } from './gateway-api';
-import { IntegrationBuilder, type OperationIntegration } from './integration-builder';
-import type { OperationDetails, OperationsMetadata } from './operations';
+import type { IntegrationBuilder, OperationIntegration } from './integration-builder';
+import type { OperationDetails } from './operations';
 import { ManagedRulesWebAcl } from './web-acl';
 
 /**
@@ -66,21 +65,15 @@ export class RestApiBase<
    * The builder of an API's default integrations: one function per operation running the API's
    * bundle, each allowed to serve its own method only (a shared handler, the whole API).
    */
-  protected static integrationBuilder<TOperationId extends string>(
-    scope: Construct,
-    api: BundledApi,
-    operations: OperationsMetadata<TOperationId>,
-  ): RestIntegrationBuilder<TOperationId> {
-    return new IntegrationBuilder({
-      operations,
-      createHandler: (id, options) =>
-        ApiFunction.fromBundle(scope, `${api.apiName}${id}`, api.bundle, options),
-      createIntegration: (handler, operationId) =>
-        new apigateway.LambdaIntegration(handler, {
-          scopePermissionToMethod: operationId !== undefined,
-        }),
-    });
-  }
+  protected static readonly integrationBuilder = integrationBuilderFor<
+    apigateway.Integration,
+    apigateway.MethodOptions
+  >(
+    (handler, operationId) =>
+      new apigateway.LambdaIntegration(handler, {
+        scopePermissionToMethod: operationId !== undefined,
+      }),
+  );
 
   /** The underlying REST API. */
   public readonly api: apigateway.RestApi;
