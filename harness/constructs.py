@@ -169,13 +169,19 @@ EXAMPLE_ORIGINS = ("https://app.example.com", "https://admin.example.com")
 
 
 def example_stack(
-    api: Api, *, shared_handler: bool = False, closed: bool = False, web_acl: str | None = None
+    api: Api,
+    *,
+    shared_handler: bool = False,
+    closed: bool = False,
+    web_acl: str | None = None,
+    vpc: bool = False,
 ) -> str:
     """A CDK app module using the API the way the constructs' README shows.
 
     `closed` allows no origin and leaves every default (throttling, reserved concurrency), the
     others allow EXAMPLE_ORIGINS and change some; `web_acl` is the REST API's `webAcl` prop, as
-    TypeScript (`'false'`, or an ARN in quotes).
+    TypeScript (`'false'`, or an ARN in quotes); `vpc` places the default functions of an API
+    Gateway API in an (imported) VPC.
     """
     rest = api.compute == "ServerlessApiGatewayRestApi"
     url = api.compute == "ServerlessLambdaFunctionUrl"
@@ -218,7 +224,17 @@ def example_stack(
                 "  const userPoolClient = cognito.UserPoolClient.fromUserPoolClientId(",
                 "    stack, 'WebClient', 'exampleclient');",
             ]
-        builder = f"{api.cls}.defaultIntegrations(stack).withDefaultOptions({{ memorySize: 512 }})"
+        options = "memorySize: 512, vpc" if vpc else "memorySize: 512"
+        builder = f"{api.cls}.defaultIntegrations(stack).withDefaultOptions({{ {options} }})"
+        if vpc:
+            imports.append("import * as ec2 from 'aws-cdk-lib/aws-ec2';")
+            body += [
+                "  const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {",
+                "    vpcId: 'vpc-0123456789abcdef0',",
+                "    availabilityZones: ['eu-west-1a'],",
+                "    privateSubnetIds: ['subnet-0123456789abcdef0'],",
+                "  });",
+            ]
         if shared_handler:
             builder += ".withSharedHandler()"
         if api.auth == "Cognito":  # echo takes access tokens with this scope

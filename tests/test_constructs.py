@@ -86,7 +86,7 @@ def workspace(tmp_path_factory, modules) -> dict:
         render_api(api)
         build_api_outputs(api, modules)
         if key == "nested-directory":
-            jobs[key] = (api, write_example(api, web_acl="false"))
+            jobs[key] = (api, write_example(api, web_acl="false", vpc=True))
             continue
         jobs[key] = (api, write_example(api))
         if api.directory == "packages":
@@ -450,6 +450,23 @@ def test_nested_directory_finds_the_bundle_from_the_monorepo_root(workspace) -> 
     api_file = (entry.api.constructs / "src" / "app" / "apis" / "my-api.ts").read_text()
     assert "'../../../../../../../dist/packages/apis/my_api/bundle'" in api_file
     assert len(_functions(entry.template)) == 2
+
+
+def test_a_function_in_a_vpc_manages_its_network_interfaces_in_a_policy_of_their_own(
+    workspace,
+) -> None:
+    """The nested example's default function is in a VPC (the override's is not)."""
+    tpl = synthesized(workspace, "nested-directory").template
+    (echo,) = [fn for key, fn in _functions(tpl).items() if key.startswith("MyApiEchoHandler")]
+    assert echo["VpcConfig"]["SubnetIds"] == ["subnet-0123456789abcdef0"]
+    role = {"Ref": echo["Role"]["Fn::GetAtt"][0]}
+    (statement,) = [
+        statement
+        for key, policy in resources(tpl, "AWS::IAM::Policy").items()
+        if "NetworkInterfacesPolicy" in key and role in policy["Properties"]["Roles"]
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+    ]
+    assert "ec2:CreateNetworkInterface" in statement["Action"] and statement["Resource"] == "*"
 
 
 def _templates(workspace: dict) -> list[Path]:
