@@ -221,13 +221,13 @@ CONSTRUCT_MODULE_NAMES = frozenset(
         "RestOperationIntegration",
     }
 )
-# JavaScript globals that a class of the same name breaks: the module throws `Error`s, and
-# TypeScript reserves `Object`. Other globals are merely shadowed in that module, unused.
-BREAKING_GLOBALS = frozenset({"Error", "Object"})
+# JavaScript globals that a class of the same name breaks: TypeScript refuses `Object` as a class
+# name. Other globals (`Error`, `Map`, ...) are merely shadowed in that module, which uses none.
+BREAKING_GLOBALS = frozenset({"Object"})
 _TAKEN_BY = (
     (CORE_EXPORTS, "which the CDK constructs' core already exports"),
     (CONSTRUCT_MODULE_NAMES, "which the API's construct module already imports or declares"),
-    (BREAKING_GLOBALS, "a JavaScript global that the API's construct module needs"),
+    (BREAKING_GLOBALS, "a JavaScript global that TypeScript refuses as a class name"),
 )
 
 # The PascalCase name is the construct class, the prefix of CloudFormation ids and the service

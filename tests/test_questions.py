@@ -46,7 +46,6 @@ BAD_ANSWERS = [
     ({"port": 80}, "Port 80 is out of range"),
     # Well-formed names the rendered files already use: they would not build.
     ({"name": "construct"}, "'construct' clashes with Construct, which the API's construct"),
-    ({"name": "error"}, "'error' clashes with Error, a JavaScript global"),
     ({"name": "object"}, "'object' clashes with Object, a JavaScript global"),
     ({"name": "api-function"}, "'api-function' clashes with ApiFunction, which the CDK"),
     ({"name": "runtime-config"}, "'runtime-config' clashes with RuntimeConfig, which the CDK"),
