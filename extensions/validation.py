@@ -157,61 +157,77 @@ RESERVED_API_NAMES = {
 # API name turns into are listed (PascalCase words, like the `pascal` filter writes them).
 CORE_EXPORTS = frozenset(
     {
-        "ApiAuth",
         "ApiBase",
+        "ApiBundle",
+        "ApiDefinition",
         "ApiFunction",
+        "ApiOptions",
+        "AuthProps",
+        "AuthType",
+        "BundledApi",
         "CheckovSkip",
         "CognitoIdentity",
         "DefaultIntegration",
         "FunctionOptions",
         "FunctionUrlApiBase",
-        "FunctionUrlApiBaseProps",
+        "FunctionUrlApiDefinition",
+        "FunctionUrlApiOptions",
+        "FunctionUrlAuth",
         "GatewayApiBase",
-        "GatewayApiProps",
+        "GatewayApiDefinition",
+        "GatewayApiOptions",
         "HttpApiBase",
-        "HttpApiBaseProps",
+        "HttpApiOptions",
+        "HttpIntegrationBuilder",
         "HttpOperationIntegration",
         "HttpRouteOptions",
         "IntegrationBuilder",
         "IntegrationBuilderProps",
         "Integrations",
+        "ManagedRulesWebAcl",
+        "ManagedRulesWebAclProps",
         "OperationDetails",
         "OperationIntegration",
+        "OperationOptions",
         "OperationsMetadata",
         "Overrides",
         "RestApiBase",
-        "RestApiBaseProps",
+        "RestApiOptions",
+        "RestIntegrationBuilder",
         "RestOperationIntegration",
         "RuntimeConfig",
         "RuntimeConfigValues",
+        "StageThrottle",
     }
 )
 # What the construct module imports or declares besides the API's own names, in any variant.
 CONSTRUCT_MODULE_NAMES = frozenset(
     {
         "ApiFunction",
-        "CognitoIdentity",
+        "AuthProps",
         "Construct",
         "FunctionOptions",
         "FunctionUrlApiBase",
+        "FunctionUrlApiOptions",
         "HttpApiBase",
-        "HttpLambdaIntegration",
+        "HttpApiOptions",
+        "HttpIntegrationBuilder",
         "HttpOperationIntegration",
-        "HttpRouteOptions",
-        "IntegrationBuilder",
         "Integrations",
         "OperationId",
         "RestApiBase",
+        "RestApiOptions",
+        "RestIntegrationBuilder",
         "RestOperationIntegration",
     }
 )
-# JavaScript globals that a class of the same name breaks: the module throws `Error`s, and
-# TypeScript reserves `Object`. Other globals are merely shadowed in that module, unused.
-BREAKING_GLOBALS = frozenset({"Error", "Object"})
+# JavaScript globals that a class of the same name breaks: TypeScript refuses `Object` as a class
+# name. Other globals (`Error`, `Map`, ...) are merely shadowed in that module, which uses none.
+BREAKING_GLOBALS = frozenset({"Object"})
 _TAKEN_BY = (
     (CORE_EXPORTS, "which the CDK constructs' core already exports"),
     (CONSTRUCT_MODULE_NAMES, "which the API's construct module already imports or declares"),
-    (BREAKING_GLOBALS, "a JavaScript global that the API's construct module needs"),
+    (BREAKING_GLOBALS, "a JavaScript global that TypeScript refuses as a class name"),
 )
 
 # The PascalCase name is the construct class, the prefix of CloudFormation ids and the service

@@ -164,11 +164,29 @@ def generate_metadata(api: Api) -> None:
     run(*command.split(), cwd=api.root)
 
 
-def example_stack(api: Api, *, shared_handler: bool = False) -> str:
-    """A CDK app module using the API the way the constructs' README shows."""
+# Origins the examples allow (the closed ones allow none).
+EXAMPLE_ORIGINS = ("https://app.example.com", "https://admin.example.com")
+
+
+def example_stack(
+    api: Api,
+    *,
+    shared_handler: bool = False,
+    closed: bool = False,
+    web_acl: str | None = None,
+    vpc: bool = False,
+) -> str:
+    """A CDK app module using the API the way the constructs' README shows.
+
+    `closed` allows no origin and leaves every default (throttling, reserved concurrency), the
+    others allow EXAMPLE_ORIGINS and change some; `web_acl` is the REST API's `webAcl` prop, as
+    TypeScript (`'false'`, or an ARN in quotes); `vpc` places the default functions of an API
+    Gateway API in an (imported) VPC.
+    """
     rest = api.compute == "ServerlessApiGatewayRestApi"
     url = api.compute == "ServerlessLambdaFunctionUrl"
     index = os.path.relpath(api.constructs / "src", api.root / "infra")
+    origins = ", ".join(f"'{origin}'" for origin in EXAMPLE_ORIGINS)
     imports = [
         "import { App, CfnOutput, Stack, Validations } from 'aws-cdk-lib';",
         "import * as iam from 'aws-cdk-lib/aws-iam';",
@@ -183,9 +201,12 @@ def example_stack(api: Api, *, shared_handler: bool = False) -> str:
         body += [
             f"  const api = new {api.cls}(stack, '{api.cls}', {{",
             "    handlerOptions: { memorySize: 1024 },",
+            *([] if closed else ["    reservedConcurrentExecutions: 10,"]),
             "  });",
             "  new CfnOutput(stack, 'Handler', { value: api.handler.functionName });",
         ]
+        if not closed:  # after construction: read at synth
+            body.append(f"  api.restrictCorsTo({origins});")
     else:
         if rest:
             module, integration = "aws-apigateway", "new LambdaIntegration(streamHandler)"
@@ -203,9 +224,23 @@ def example_stack(api: Api, *, shared_handler: bool = False) -> str:
                 "  const userPoolClient = cognito.UserPoolClient.fromUserPoolClientId(",
                 "    stack, 'WebClient', 'exampleclient');",
             ]
-        builder = f"{api.cls}.defaultIntegrations(stack).withDefaultOptions({{ memorySize: 512 }})"
+        options = "memorySize: 512, vpc" if vpc else "memorySize: 512"
+        builder = f"{api.cls}.defaultIntegrations(stack).withDefaultOptions({{ {options} }})"
+        if vpc:
+            imports.append("import * as ec2 from 'aws-cdk-lib/aws-ec2';")
+            body += [
+                "  const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {",
+                "    vpcId: 'vpc-0123456789abcdef0',",
+                "    availabilityZones: ['eu-west-1a'],",
+                "    privateSubnetIds: ['subnet-0123456789abcdef0'],",
+                "  });",
+            ]
         if shared_handler:
             builder += ".withSharedHandler()"
+        if api.auth == "Cognito":  # echo takes access tokens with this scope
+            builder += (
+                "\n      .withOperationOptions({ echo: { authorizationScopes: ['my-api/echo'] } })"
+            )
         if not shared_handler:
             body += [
                 "  const uploads = s3.Bucket.fromBucketName(stack, 'Uploads', 'example-uploads');",
@@ -227,6 +262,14 @@ def example_stack(api: Api, *, shared_handler: bool = False) -> str:
         body.append("      .build(),")
         if api.auth == "Cognito":
             body.append("    identity: { userPool, userPoolClient },")
+        if not closed:
+            body.append(f"    allowedOrigins: [{origins}],")
+            # Merged: the stage keeps the other default, and its logging and tracing.
+            body.append(f"    throttle: {{ {'rateLimit: 50' if rest else 'burstLimit: 300'} }},")
+            if rest:
+                body.append("    restApiProps: { deployOptions: { throttlingBurstLimit: 300 } },")
+        if web_acl is not None:
+            body.append(f"    webAcl: {web_acl},")
         body += [
             "  });",
             "  // Typed handles: the default function, and the override's own extra props.",
@@ -240,7 +283,6 @@ def example_stack(api: Api, *, shared_handler: bool = False) -> str:
                 "    value: api.integrations.stream.uploads.bucketName,",
                 "  });",
             ]
-    body.append("  api.restrictCorsTo('https://app.example.com', 'https://admin.example.com');")
     if api.auth == "IAM":
         body += [
             "  const caller = new iam.Role(stack, 'Caller', {",
@@ -268,7 +310,7 @@ def example_stack(api: Api, *, shared_handler: bool = False) -> str:
     )
 
 
-def write_example(api: Api, name: str = "example", **options: bool) -> Path:
+def write_example(api: Api, name: str = "example", **options: bool | str | None) -> Path:
     path = api.root / "infra" / f"{name}.ts"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(example_stack(api, **options))

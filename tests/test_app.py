@@ -243,6 +243,58 @@ def test_the_stack_follows_the_cli_once_it_knows_account_and_region(app: SimpleN
     assert printed["region only"] == "undefined"  # environment-agnostic
 
 
+ORIGINS_PROBE = """
+import { App } from 'aws-cdk-lib';
+import { allowedOrigins } from './src/allowed-origins';
+const cases: Record<string, Record<string, unknown>> = {
+  lists: {
+    allowedOrigins: ['https://app.example.com'],
+    allowLocalhostOrigins: ['http://localhost:5173', 'http://127.0.0.1:5173'],
+  },
+  strings: { allowedOrigins: 'https://app.example.com, https://admin.example.com:8443' },
+  localhostDeployed: { allowedOrigins: 'https://localhost:3000' },
+  plainHttp: { allowedOrigins: 'http://app.example.com' },
+  path: { allowedOrigins: 'https://app.example.com/' },
+  wildcard: { allowedOrigins: '*' },
+  remoteAsLocalhost: { allowLocalhostOrigins: 'http://app.example.com' },
+  notAList: { allowedOrigins: 42 },
+};
+const results: Record<string, unknown> = {};
+for (const [name, context] of Object.entries(cases)) {
+  try {
+    results[name] = allowedOrigins(new App({ context }));
+  } catch (error) {
+    results[name] = (error as Error).message;
+  }
+}
+console.log(JSON.stringify(results));
+"""
+
+
+def test_the_context_names_origins_and_localhost_ones_apart(app: SimpleNamespace) -> None:
+    """`allowedOrigins`: https sites; `allowLocalhostOrigins`: localhost only; lists or
+    comma-separated strings (as `-c` gives them); anything else stops synth, saying why."""
+    tsx = app.modules / ".bin" / "tsx"
+    result = run_unchecked(tsx, "-e", ORIGINS_PROBE, cwd=app.packages / "infra", env=offline_env())
+    assert result.returncode == 0, result.stderr
+    results = json.loads(result.stdout)
+    assert results["lists"] == [
+        "https://app.example.com",
+        "http://localhost:5173",
+        "http://127.0.0.1:5173",
+    ]
+    assert results["strings"] == ["https://app.example.com", "https://admin.example.com:8443"]
+    deployed = "is not an https origin other than localhost"
+    for case in ("localhostDeployed", "plainHttp", "path", "wildcard"):
+        assert "Context allowedOrigins: " in results[case] and deployed in results[case]
+    assert "'https://app.example.com/' is not" in results["path"]
+    assert (
+        "allowLocalhostOrigins: 'http://app.example.com' is not a localhost origin"
+        in results["remoteAsLocalhost"]
+    )
+    assert "is a list of origins or a comma-separated string; got 42" in results["notAList"]
+
+
 def test_both_apis_and_their_outputs_are_in_the_stack(app: SimpleNamespace) -> None:
     tpl = template(app.out, STACK)
     assert len(resources(tpl, "AWS::ApiGateway::RestApi")) == 1
@@ -262,6 +314,57 @@ def test_both_apis_and_their_outputs_are_in_the_stack(app: SimpleNamespace) -> N
         "UserIdentityUserPoolClientId",
     ):
         assert any(key.startswith(prefix) for key in outputs), outputs
+
+
+def test_the_app_deploys_behind_waf_throttled_and_closed_to_other_origins(
+    app: SimpleNamespace,
+) -> None:
+    """As rendered (no origin in cdk.json's context): no CORS answer names an origin, every
+    function's ALLOWED_ORIGINS is empty; both stages throttled, the REST one behind AWS WAF."""
+    tpl = template(app.out, STACK)
+    functions = resources(tpl, "AWS::Lambda::Function")
+    assert {
+        f["Properties"]["Environment"]["Variables"]["ALLOWED_ORIGINS"] for f in functions.values()
+    } == {""}
+    (http,) = resources(tpl, "AWS::ApiGatewayV2::Api").values()
+    assert "AllowOrigins" not in http["Properties"]["CorsConfiguration"]
+    rest_methods = resources(tpl, "AWS::ApiGateway::Method").values()
+    preflights = [
+        m["Properties"] for m in rest_methods if m["Properties"]["HttpMethod"] == "OPTIONS"
+    ]
+    assert [
+        m["Integration"]["IntegrationResponses"][0]["ResponseTemplates"] for m in preflights
+    ] == 2 * [{"application/json": ""}]
+    assert "Access-Control-Allow-Origin" not in json.dumps(
+        resources(tpl, "AWS::ApiGateway::GatewayResponse")
+    )
+
+    (rest_stage,) = resources(tpl, "AWS::ApiGateway::Stage").values()
+    (settings,) = rest_stage["Properties"]["MethodSettings"]
+    (http_stage,) = resources(tpl, "AWS::ApiGatewayV2::Stage").values()
+    http_settings = http_stage["Properties"]["DefaultRouteSettings"]
+    assert throttling(settings) == throttling(http_settings) == (100, 200)
+    assert rest_stage["Properties"]["TracingEnabled"] is True
+    (acl,) = resources(tpl, "AWS::WAFv2::WebACL")
+    (association,) = resources(tpl, "AWS::WAFv2::WebACLAssociation").values()
+    assert association["Properties"]["WebACLArn"] == {"Fn::GetAtt": [acl, "Arn"]}
+
+
+def throttling(settings: dict) -> tuple[int, int]:
+    return settings["ThrottlingRateLimit"], settings["ThrottlingBurstLimit"]
+
+
+def test_the_cognito_apis_functions_know_the_app_client(app: SimpleNamespace) -> None:
+    """COGNITO_CLIENT_IDS on OrdersApi's functions: the stack's user pool client."""
+    tpl = template(app.out, STACK)
+    (client,) = resources(tpl, "AWS::Cognito::UserPoolClient")
+    clients = {
+        key.startswith("OrdersApi"): function["Properties"]["Environment"]["Variables"].get(
+            "COGNITO_CLIENT_IDS"
+        )
+        for key, function in resources(tpl, "AWS::Lambda::Function").items()
+    }
+    assert clients == {True: {"Ref": client}, False: None}
 
 
 def test_each_api_runs_the_bundle_its_bundle_target_writes(app: SimpleNamespace) -> None:
@@ -329,6 +432,37 @@ def test_checkov_target_finds_no_failed_check(app: SimpleNamespace) -> None:
     assert result.returncode == 0
 
 
+def test_a_wildcard_statement_added_to_a_function_role_fails_synth(app: SimpleNamespace) -> None:
+    """Only the X-Ray policy is acknowledged for `*`: a statement of yours on `*`, in the role's
+    default policy, is a cdk-nag error (the app itself, through tsx: no CLI needed)."""
+    entry = app.packages / "infra" / "wildcard_probe.ts"
+    entry.write_text(
+        "import * as iam from 'aws-cdk-lib/aws-iam';\n"
+        "import { MyApi } from '../common/constructs/src';\n"
+        "import { ApisStack } from './src/apis-stack';\n"
+        "import { createApp } from './src/app';\n"
+        "const app = createApp();\n"
+        "const stack = new ApisStack(app, 'Probe');\n"
+        "stack.api(MyApi).integrations.echo.handler.addToRolePolicy(\n"
+        "  new iam.PolicyStatement({\n"
+        "    actions: ['secretsmanager:GetSecretValue'],\n"
+        "    resources: ['*'],\n"
+        "  }),\n"
+        ");\n"
+        "app.synth();\n"
+    )
+    try:
+        tsx = app.modules / ".bin" / "tsx"
+        env = offline_env(CDK_OUTDIR=str(app.root / "wildcard.out"))
+        result = run_unchecked(tsx, entry.name, cwd=entry.parent, env=env)
+    finally:
+        entry.unlink()
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "AwsSolutions-IAM5[Resource::*]" in output, output
+    assert "Probe/MyApiEchoHandlerServiceRole/DefaultPolicy/Resource" in output, output
+
+
 @pytest.fixture
 def readme_module(app: SimpleNamespace):
     """The constructs README's module for my-api, beside the app's own (`src/readme/`, out of
@@ -387,6 +521,8 @@ RELEASE_3 = "0.3.0"
 APP_FIX = "\n// Fixed in the next release: a line of the stack every API shares.\n"
 STACK_MODULE = "template/infra/src/apis-stack.ts"
 CORS_ORIGIN = "https://app.example.com"
+# The origins the updated app's synth is given on the command line (its context).
+CONTEXT_ORIGINS = ("https://orders.example.com", "http://localhost:5173")
 
 
 def edit_main_as_user(main: Path) -> None:
@@ -474,7 +610,11 @@ def updated(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
         edited=edited,
         fix=fix,
         after=snapshot(packages / "infra"),
-        synth=synth(root),
+        synth=synth(
+            root,
+            f"-c allowedOrigins={CONTEXT_ORIGINS[0]}",
+            f"-c allowLocalhostOrigins={CONTEXT_ORIGINS[1]}",
+        ),
         out=cdk_out(root, "packages"),
     )
 
@@ -499,8 +639,28 @@ def test_update_leaves_main_ts_to_the_user_and_keeps_edits_to_modules(
 
 
 def test_updated_app_synthesizes_with_the_users_settings(updated: SimpleNamespace) -> None:
+    """main.ts narrows MyApi's CORS; OrdersApi takes the origins of the app's context."""
     tpl = template(updated.out, STACK)
-    assert f"'{CORS_ORIGIN}'" in json.dumps(resources(tpl, "AWS::ApiGateway::Method"))
+    preflights = [
+        method["Properties"]["Integration"]["IntegrationResponses"][0]["ResponseTemplates"]
+        for method in resources(tpl, "AWS::ApiGateway::Method").values()
+        if method["Properties"]["HttpMethod"] == "OPTIONS"
+    ]
+    assert all(f'["{CORS_ORIGIN}"].contains' in p["application/json"] for p in preflights)
+    (http,) = resources(tpl, "AWS::ApiGatewayV2::Api").values()
+    assert http["Properties"]["CorsConfiguration"]["AllowOrigins"] == list(CONTEXT_ORIGINS)
+    allowed = {
+        key.removesuffix(key[-8:]): function["Properties"]["Environment"]["Variables"][
+            "ALLOWED_ORIGINS"
+        ]
+        for key, function in resources(tpl, "AWS::Lambda::Function").items()
+    }
+    assert allowed == {
+        "MyApiEchoHandler": CORS_ORIGIN,
+        "MyApiStreamHandler": CORS_ORIGIN,
+        "OrdersApiEchoHandler": ",".join(CONTEXT_ORIGINS),
+        "OrdersApiStreamHandler": ",".join(CONTEXT_ORIGINS),
+    }
     orders = [
         function["Properties"]["MemorySize"]
         for key, function in resources(tpl, "AWS::Lambda::Function").items()

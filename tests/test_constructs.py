@@ -19,6 +19,7 @@ import pytest
 
 from harness.bundling import lambda_python_version
 from harness.constructs import (
+    EXAMPLE_ORIGINS,
     OPENAPI_SPEC,
     Api,
     build_api_outputs,
@@ -39,7 +40,9 @@ pytestmark = pytest.mark.slow
 # The dev tools (copier, cfn-lint, checkov) installed next to the interpreter running pytest.
 BIN = Path(sys.executable).parent
 
-ORIGINS = ["https://app.example.com", "https://admin.example.com"]
+ORIGINS = list(EXAMPLE_ORIGINS)
+# The web ACL the closed REST examples are given instead of one of their own.
+SHARED_WEB_ACL = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/shared/0123"
 ADAPTER_LAYER = "LambdaAdapterLayerX86:30"
 REST, HTTP, URL = (
     "ServerlessApiGatewayRestApi",
@@ -67,7 +70,9 @@ def modules() -> Path:
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory, modules) -> dict:
-    """Every variant (plus a nested directory), rendered, type-checked and synthesized."""
+    """Every variant (plus a nested directory), rendered, type-checked and synthesized: each
+    with the example's settings (`<variant>`) and with the defaults, CORS closed
+    (`<variant>-closed`: a shared handler behind API Gateway, another web ACL for REST)."""
     base = tmp_path_factory.mktemp("constructs")
     apis = {
         variant_id(variant): Api(base / variant_id(variant), "packages", "my-api", *variant)
@@ -81,9 +86,19 @@ def workspace(tmp_path_factory, modules) -> dict:
     for key, api in apis.items():
         render_api(api)
         build_api_outputs(api, modules)
+        if key == "nested-directory":
+            jobs[key] = (api, write_example(api, web_acl="false", vpc=True))
+            continue
         jobs[key] = (api, write_example(api))
-        if api.compute != URL and api.directory == "packages":
-            jobs[f"{key}-shared"] = (api, write_example(api, "shared", shared_handler=True))
+        if api.directory == "packages":
+            closed = write_example(
+                api,
+                "closed",
+                closed=True,
+                shared_handler=api.compute != URL,
+                web_acl=f"'{SHARED_WEB_ACL}'" if api.compute == REST else None,
+            )
+            jobs[f"{key}-closed"] = (api, closed)
     tsc_output = typecheck(
         base / "harness",
         [example for _, example in jobs.values()],
@@ -116,7 +131,11 @@ def test_longest_name_typechecks_with_each_compute_type(workspace) -> None:
     assert workspace["tsc"].strip() == ""
 
 
-@pytest.mark.parametrize("key", [variant_id(v) for v in SLOW_VARIANTS] + ["nested-directory"])
+@pytest.mark.parametrize(
+    "key",
+    [f"{variant_id(v)}{closed}" for v in SLOW_VARIANTS for closed in ("", "-closed")]
+    + ["nested-directory"],
+)
 def test_example_synthesizes_with_no_unacknowledged_cdk_nag_finding(workspace, key) -> None:
     # AwsSolutionsChecks is registered in every example: any finding fails synth.
     entry = synthesized(workspace, key)
@@ -171,6 +190,41 @@ def test_functions_run_the_bundle_with_the_api_defaults(workspace, variant) -> N
         assert "EchoHandler" in outputs and "UploadsBucket" in outputs
 
 
+@pytest.mark.parametrize("variant", SLOW_VARIANTS, ids=variant_id)
+def test_function_roles_write_their_own_logs_and_trace_in_a_policy_of_their_own(
+    workspace, variant
+) -> None:
+    """No AWS managed policy (its logs are on `*`); the only statement on `*` is X-Ray's."""
+    tpl = synthesized(workspace, variant_id(variant)).template
+    policies = resources(tpl, "AWS::IAM::Policy")
+    for props in _functions(tpl).values():
+        role = props["Role"]["Fn::GetAtt"][0]
+        assert "ManagedPolicyArns" not in tpl["Resources"][role]["Properties"]
+        attached = {
+            key: policy["Properties"]["PolicyDocument"]["Statement"]
+            for key, policy in policies.items()
+            if {"Ref": role} in policy["Properties"]["Roles"]
+        }
+        default = next(key for key in attached if "DefaultPolicy" in key)
+        tracing = next(key for key in attached if "TracingPolicy" in key)
+        assert set(attached) == {default, tracing}
+        log_group = props["LoggingConfig"]["LogGroup"]["Ref"]
+        assert attached[default] == [
+            {
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                "Effect": "Allow",
+                "Resource": {"Fn::GetAtt": [log_group, "Arn"]},
+            }
+        ]
+        assert attached[tracing] == [
+            {
+                "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+                "Effect": "Allow",
+                "Resource": "*",
+            }
+        ]
+
+
 def _url_output(tpl: dict) -> dict:
     (output,) = [value for key, value in tpl["Outputs"].items() if key.startswith("MyApiUrl")]
     return output
@@ -191,19 +245,54 @@ def test_rest_api_authorizes_each_method_and_answers_preflight(workspace, varian
     assert [a["Type"] for a in authorizers] == (["COGNITO_USER_POOLS"] if auth == "Cognito" else [])
     if auth == "Cognito":
         assert all("AuthorizerId" in m for m in gets)
+        # ID tokens by default; access tokens with the scope where an operation names one.
+        scopes = {_integrated_function(m): m.get("AuthorizationScopes") for m in gets}
+        assert scopes == {"MyApiEchoHandler": ["my-api/echo"], "StreamHandler": None}
 
-    # CORS: the first origin statically, the others echoed by the mock's template.
+    # CORS: the request's origin echoed by the mock's template when it is an allowed one.
     response = options[0]["Integration"]["IntegrationResponses"][0]
     params = response["ResponseParameters"]
-    assert params["method.response.header.Access-Control-Allow-Origin"] == f"'{ORIGINS[0]}'"
+    assert "method.response.header.Access-Control-Allow-Origin" not in params
     assert "x-amz-date" in params["method.response.header.Access-Control-Allow-Headers"]
-    assert ORIGINS[1] in response["ResponseTemplates"]["application/json"]
-    gateway_responses = resources(tpl, "AWS::ApiGateway::GatewayResponse")
-    assert len(gateway_responses) == 2
+    echo = response["ResponseTemplates"]["application/json"]
+    assert f'#if(["{ORIGINS[0]}", "{ORIGINS[1]}"].contains($origin))' in echo
+    gateway_responses = resources(tpl, "AWS::ApiGateway::GatewayResponse").values()
+    assert [r["Properties"]["ResponseParameters"] for r in gateway_responses] == 2 * [
+        {
+            "gatewayresponse.header.Vary": "'Origin'",
+            "gatewayresponse.header.Access-Control-Allow-Origin": f"'{ORIGINS[0]}'",
+        }
+    ]
 
-    (stage,) = [r["Properties"] for r in resources(tpl, "AWS::ApiGateway::Stage").values()]
+    # The example's throttling (rate 50) and deployOptions (burst 300), merged over the stage's
+    # defaults: tracing, error logging and access logs stay.
+    (stage_id,) = resources(tpl, "AWS::ApiGateway::Stage")
+    stage = tpl["Resources"][stage_id]["Properties"]
     assert stage["TracingEnabled"] is True
     assert "DestinationArn" in stage["AccessLogSetting"]
+    (settings,) = stage["MethodSettings"]
+    assert (settings["ThrottlingRateLimit"], settings["ThrottlingBurstLimit"]) == (50, 300)
+    assert (settings["LoggingLevel"], settings["MetricsEnabled"]) == ("ERROR", True)
+
+    # AWS WAF: the managed common and known-bad-inputs rule groups, two rules only counting.
+    ((acl_id, acl),) = resources(tpl, "AWS::WAFv2::WebACL").items()
+    assert acl["Properties"]["Scope"] == "REGIONAL"
+    assert acl["Properties"]["DefaultAction"] == {"Allow": {}}
+    groups = {
+        rule["Name"]: rule["Statement"]["ManagedRuleGroupStatement"]
+        for rule in acl["Properties"]["Rules"]
+    }
+    assert list(groups) == ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"]
+    counted = groups["AWSManagedRulesCommonRuleSet"]["RuleActionOverrides"]
+    assert {(o["Name"], *o["ActionToUse"]) for o in counted} == {
+        ("SizeRestrictions_BODY", "Count"),
+        ("NoUserAgent_HEADER", "Count"),
+    }
+    assert "RuleActionOverrides" not in groups["AWSManagedRulesKnownBadInputsRuleSet"]
+    (association,) = resources(tpl, "AWS::WAFv2::WebACLAssociation").values()
+    assert association["Properties"]["WebACLArn"] == {"Fn::GetAtt": [acl_id, "Arn"]}
+    assert {"Ref": stage_id} in association["Properties"]["ResourceArn"]["Fn::Join"][1]
+
     policy = tpl["Resources"][next(iter(resources(tpl, "AWS::ApiGateway::RestApi")))]
     statements = policy["Properties"].get("Policy", {}).get("Statement", [])
     if auth == "IAM":
@@ -238,11 +327,15 @@ def test_http_api_authorizes_each_route_with_logged_default_stage(workspace, var
         (authorizer,) = authorizers
         assert authorizer["AuthorizerType"] == "JWT"
         assert authorizer["JwtConfiguration"]["Audience"] == ["exampleclient"]
+        assert routes["GET /echo"]["AuthorizationScopes"] == ["my-api/echo"]
+        assert "AuthorizationScopes" not in routes["GET /stream"]
     else:
         assert authorizers == []
     (stage,) = [r["Properties"] for r in resources(tpl, "AWS::ApiGatewayV2::Stage").values()]
     assert stage["StageName"] == "$default" and stage["AutoDeploy"] is True
     assert "DestinationArn" in stage["AccessLogSettings"]
+    throttle = stage["DefaultRouteSettings"]  # the example's burst over the default rate
+    assert (throttle["ThrottlingRateLimit"], throttle["ThrottlingBurstLimit"]) == (100, 300)
     if auth == "IAM":
         _assert_caller_may_invoke(tpl, "execute-api:Invoke", count=2)
     _url_output(tpl)
@@ -256,11 +349,20 @@ def test_function_url_streams_with_the_chosen_auth(workspace, variant) -> None:
     assert url["InvokeMode"] == "RESPONSE_STREAM"
     assert url["AuthType"] == {"IAM": "AWS_IAM", "None": "NONE"}[auth]
     assert url["Cors"]["AllowOrigins"] == ORIGINS
+    assert "*" not in url["Cors"]["AllowMethods"]  # checkov's CKV2_AWS_75, with no skip
+    (function,) = _functions(tpl).values()
+    assert function["ReservedConcurrentExecutions"] == 10
     assert resources(tpl, "AWS::ApiGateway::RestApi") == {}
     assert resources(tpl, "AWS::ApiGatewayV2::Api") == {}
     if auth == "IAM":
         _assert_caller_may_invoke(tpl, "lambda:InvokeFunctionUrl", count=1)
     _url_output(tpl)
+
+
+def _integrated_function(method: dict) -> str:
+    """The logical id of the function a method integrates, without CDK's hash."""
+    (function,) = re.findall(r'"Fn::GetAtt": \["(\w+)", "Arn"\]', json.dumps(method["Integration"]))
+    return function[:-8]
 
 
 def _assert_caller_may_invoke(tpl: dict, action: str, count: int) -> None:
@@ -278,10 +380,71 @@ def _assert_caller_may_invoke(tpl: dict, action: str, count: int) -> None:
 
 @pytest.mark.parametrize("variant", [v for v in SLOW_VARIANTS if v[0] != URL], ids=variant_id)
 def test_shared_handler_serves_every_operation_with_one_function(workspace, variant) -> None:
-    tpl = synthesized(workspace, f"{variant_id(variant)}-shared").template
+    tpl = synthesized(workspace, f"{variant_id(variant)}-closed").template
     (router,) = _functions(tpl)
     assert "Router" in router
     assert json.dumps(tpl).count(f'"{router}", "Arn"') >= 2  # both operations integrate it
+
+
+@pytest.mark.parametrize("variant", SLOW_VARIANTS, ids=variant_id)
+def test_cors_is_closed_and_throttling_on_unless_configured(workspace, variant) -> None:
+    """No origin allowed: no CORS answer names one, and the functions' ALLOWED_ORIGINS is
+    empty. API Gateway stages are throttled at the defaults; a public Function URL warns."""
+    compute, auth = variant
+    entry = synthesized(workspace, f"{variant_id(variant)}-closed")
+    tpl = entry.template
+    assert {
+        fn["Environment"]["Variables"]["ALLOWED_ORIGINS"] for fn in _functions(tpl).values()
+    } == {""}
+    assert "example.com" not in json.dumps(tpl)
+    if compute == REST:
+        methods = [r["Properties"] for r in resources(tpl, "AWS::ApiGateway::Method").values()]
+        preflights = [m for m in methods if m["HttpMethod"] == "OPTIONS"]
+        assert preflights
+        for method in preflights:
+            (response,) = method["Integration"]["IntegrationResponses"]
+            assert response["ResponseTemplates"] == {"application/json": ""}
+        gateway_responses = resources(tpl, "AWS::ApiGateway::GatewayResponse").values()
+        assert [r["Properties"]["ResponseParameters"] for r in gateway_responses] == 2 * [
+            {"gatewayresponse.header.Vary": "'Origin'"}
+        ]
+        (stage,) = [r["Properties"] for r in resources(tpl, "AWS::ApiGateway::Stage").values()]
+        (settings,) = stage["MethodSettings"]
+        assert (settings["ThrottlingRateLimit"], settings["ThrottlingBurstLimit"]) == (100, 200)
+        # Given a web ACL's ARN, the API associates it and creates none.
+        assert resources(tpl, "AWS::WAFv2::WebACL") == {}
+        (association,) = resources(tpl, "AWS::WAFv2::WebACLAssociation").values()
+        assert association["Properties"]["WebACLArn"] == SHARED_WEB_ACL
+    elif compute == HTTP:
+        (api,) = [r["Properties"] for r in resources(tpl, "AWS::ApiGatewayV2::Api").values()]
+        assert "AllowOrigins" not in api["CorsConfiguration"]
+        (stage,) = [r["Properties"] for r in resources(tpl, "AWS::ApiGatewayV2::Stage").values()]
+        throttle = stage["DefaultRouteSettings"]
+        assert (throttle["ThrottlingRateLimit"], throttle["ThrottlingBurstLimit"]) == (100, 200)
+    else:
+        (url,) = [r["Properties"] for r in resources(tpl, "AWS::Lambda::Url").values()]
+        assert "AllowOrigins" not in url["Cors"]
+        (function,) = _functions(tpl).values()
+        assert "ReservedConcurrentExecutions" not in function
+    warnings = [
+        entry["data"]
+        for entries in json.loads((entry.outdir / "Example.metadata.json").read_text()).values()
+        for entry in entries
+        if entry["type"] == "aws:cdk:warning"
+    ]
+    unthrottled = [w for w in warnings if "common-constructs:unthrottledFunctionUrl" in w]
+    assert len(unthrottled) == (1 if (compute, auth) == (URL, "None") else 0), warnings
+    if auth == "Cognito":  # the app client the app accepts tokens of, on every function
+        assert {
+            fn["Environment"]["Variables"]["COGNITO_CLIENT_IDS"] for fn in _functions(tpl).values()
+        } == {"exampleclient"}
+
+
+def test_a_rest_api_runs_without_waf_only_when_told(workspace) -> None:
+    """`webAcl: false`: no web ACL, and cdk-nag's APIG3 acknowledged (the nag test passes)."""
+    tpl = synthesized(workspace, "nested-directory").template
+    assert resources(tpl, "AWS::WAFv2::WebACL") == {}
+    assert resources(tpl, "AWS::WAFv2::WebACLAssociation") == {}
 
 
 def test_nested_directory_finds_the_bundle_from_the_monorepo_root(workspace) -> None:
@@ -289,6 +452,23 @@ def test_nested_directory_finds_the_bundle_from_the_monorepo_root(workspace) -> 
     api_file = (entry.api.constructs / "src" / "app" / "apis" / "my-api.ts").read_text()
     assert "'../../../../../../../dist/packages/apis/my_api/bundle'" in api_file
     assert len(_functions(entry.template)) == 2
+
+
+def test_a_function_in_a_vpc_manages_its_network_interfaces_in_a_policy_of_their_own(
+    workspace,
+) -> None:
+    """The nested example's default function is in a VPC (the override's is not)."""
+    tpl = synthesized(workspace, "nested-directory").template
+    (echo,) = [fn for key, fn in _functions(tpl).items() if key.startswith("MyApiEchoHandler")]
+    assert echo["VpcConfig"]["SubnetIds"] == ["subnet-0123456789abcdef0"]
+    role = {"Ref": echo["Role"]["Fn::GetAtt"][0]}
+    (statement,) = [
+        statement
+        for key, policy in resources(tpl, "AWS::IAM::Policy").items()
+        if "NetworkInterfacesPolicy" in key and role in policy["Properties"]["Roles"]
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+    ]
+    assert "ec2:CreateNetworkInterface" in statement["Action"] and statement["Resource"] == "*"
 
 
 def _templates(workspace: dict) -> list[Path]:
@@ -309,7 +489,8 @@ def test_cfn_lint_finds_no_errors(workspace) -> None:
 
 def test_checkov_finds_no_failed_check(workspace) -> None:
     templates = _templates(workspace)
-    command = [BIN / "checkov", "--framework", "cloudformation", "--skip-download", "--quiet"]
+    # Not --quiet: the report lists the passed checks too.
+    command = [BIN / "checkov", "--framework", "cloudformation", "--skip-download"]
     command += ["--compact", "-o", "json"]
     for path in templates:
         command += ["-f", path]
@@ -332,12 +513,34 @@ def test_checkov_finds_no_failed_check(workspace) -> None:
         f"checkov: {summary['passed']} passed, {len(failed)} failed, {summary['skipped']} skipped"
     )
     assert failed == []
+    # The open-CORS check of Function URLs passed on every Function URL example, unskipped.
+    checks = {
+        kind: [(c["check_id"], c["file_abs_path"]) for r in reports for c in r["results"][kind]]
+        for kind in ("passed_checks", "skipped_checks")
+    }
+    url_templates = {str(path) for path in templates if "LambdaFunctionUrl" in str(path)}
+    assert len(url_templates) == 5  # each URL variant, open and closed; the longest name
+    assert {path for check, path in checks["passed_checks"] if check == "CKV2_AWS_75"} >= (
+        url_templates
+    )
+    assert not [check for check, _ in checks["skipped_checks"] if check == "CKV2_AWS_75"]
 
 
 BAD_PROPS = """\
 import {{ App, Stack }} from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import {{ {cls} }} from '{index}';
+
+// A Cognito API as its module creates it, for the cases that get past its props.
+function cognitoApi(stack: Stack) {{
+  const userPool = cognito.UserPool.fromUserPoolId(stack, 'Pool', 'eu-west-1_x');
+  const userPoolClient = cognito.UserPoolClient.fromUserPoolClientId(stack, 'Client', 'c');
+  return new {cls}(stack, 'Api', {{
+    integrations: {cls}.defaultIntegrations(stack).build(),
+    identity: {{ userPool, userPoolClient }},
+  }});
+}}
 
 const cases: Record<string, (stack: Stack) => void> = {{
   cognitoWithoutIdentity: (stack) =>
@@ -348,15 +551,12 @@ const cases: Record<string, (stack: Stack) => void> = {{
     const {{ echo }} = {cls}.defaultIntegrations(stack).build();
     new {cls}(stack, 'Api', {{ integrations: {{ echo }} as never, identity: {{}} as never }});
   }},
-  badOrigin: (stack) => {{
-    const userPool = cognito.UserPool.fromUserPoolId(stack, 'Pool', 'eu-west-1_x');
-    const userPoolClient = cognito.UserPoolClient.fromUserPoolClientId(stack, 'Client', 'c');
-    const api = new {cls}(stack, 'Api', {{
-      integrations: {cls}.defaultIntegrations(stack).build(),
-      identity: {{ userPool, userPoolClient }},
-    }});
-    api.restrictCorsTo('https://app.example.com/');
+  grantOnCognito: (stack) => {{
+    const caller = new iam.Role(stack, 'Caller', {{ assumedBy: new iam.AccountRootPrincipal() }});
+    // @ts-expect-error: only an API rendered with IAM auth has callers to grant.
+    cognitoApi(stack).grantInvokeAccess(caller);
   }},
+  badOrigin: (stack) => cognitoApi(stack).restrictCorsTo('https://app.example.com/'),
 }};
 const messages: Record<string, string> = {{}};
 for (const [name, build] of Object.entries(cases)) {{
@@ -381,7 +581,8 @@ def test_bad_props_fail_at_synth_with_a_clear_message(workspace) -> None:
     messages = json.loads(line.removeprefix("MESSAGES "))
     assert "needs the `identity` prop" in messages["cognitoWithoutIdentity"]
     assert "Missing: stream" in messages["missingIntegration"]
-    assert "restrictCorsTo needs one or more origins" in messages["badOrigin"]
+    assert "uses Cognito auth: there is no IAM access to grant" in messages["grantOnCognito"]
+    assert "allowed origins look like 'https://app.example.com'" in messages["badOrigin"]
     assert "'https://app.example.com/'" in messages["badOrigin"]
 
 

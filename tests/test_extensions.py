@@ -72,9 +72,8 @@ def test_names_are_limited_to_40_characters_in_pascal_case(name: str, too_long: 
     [
         # The construct class, or its Props / Integrations type, is a name the constructs use.
         ("construct", "clashes with Construct, which the API's construct module already imports"),
-        ("error", "clashes with Error, a JavaScript global that the API's construct module needs"),
-        ("object", "clashes with Object, a JavaScript global"),
-        ("gateway-api", "clashes with GatewayApiProps, which the CDK constructs' core already"),
+        ("object", "clashes with Object, a JavaScript global that TypeScript refuses as a class"),
+        ("api-bundle", "clashes with ApiBundle, which the CDK constructs' core already"),
         ("runtime-config", "clashes with RuntimeConfig, which the CDK constructs' core already"),
         ("IntegrationBuilder", "clashes with IntegrationBuilder, which the CDK constructs' core"),
         # The Python project is named like one of its dependencies.
@@ -94,7 +93,9 @@ def test_names_the_rendered_files_already_use_are_refused_with_the_reason(
     assert name_error(name, pascal(name)) == ""  # well formed: refused for what it would clash with
 
 
-@pytest.mark.parametrize("name", ["my-api", "OrdersApi", "proxy", "map", "promise", "api-gateway"])
+@pytest.mark.parametrize(
+    "name", ["my-api", "OrdersApi", "proxy", "map", "promise", "error", "api-gateway"]
+)
 def test_names_that_merely_resemble_taken_ones_pass(name: str) -> None:
     """Globals a construct class only shadows in its own module build (tests/test_names.py)."""
     assert name_clash_error(name, pascal(name), kebab(name)) == ""

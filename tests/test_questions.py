@@ -51,9 +51,8 @@ BAD_ANSWERS = [
     ({"architecture": "aarch64"}, "aarch64"),
     # Well-formed names the rendered files already use: they would not build.
     ({"name": "construct"}, "'construct' clashes with Construct, which the API's construct"),
-    ({"name": "error"}, "'error' clashes with Error, a JavaScript global"),
     ({"name": "object"}, "'object' clashes with Object, a JavaScript global"),
-    ({"name": "gateway-api"}, "'gateway-api' clashes with GatewayApiProps, which the CDK"),
+    ({"name": "api-function"}, "'api-function' clashes with ApiFunction, which the CDK"),
     ({"name": "runtime-config"}, "'runtime-config' clashes with RuntimeConfig, which the CDK"),
     ({"name": "annotated-types"}, "would name the API's Python project annotated-types"),
     ({"name": "common"}, "'common' is the folder of the CDK constructs that every API shares"),

@@ -212,8 +212,8 @@ def load_script():
         ("fastapi", "fastapi-api"),
         ("tests", "tests-api"),
         # ... or that the rendered code already uses.
-        ("error", "error-api"),
-        ("gateway-api", "gateway-api-api"),
+        ("object", "object-api"),
+        ("api-bundle", "api-bundle-api"),
         ("annotated-types", "annotated-types-api"),
         ("common", "common-api"),
     ],

@@ -2,6 +2,9 @@
 
     python3 common/constructs/scripts/generate_index.py   (from any working directory)
 
+Copier runs it with its own Python after every copy and update; by hand, any Python 3 with
+PyYAML (which Copier depends on) does.
+
 Several APIs are rendered into the same folder and share `common/constructs`, so no single
 API's render may own a file that enumerates them: Copier would overwrite it with only that API,
 or stop on the conflict. Copier runs this script after every copy and update instead, and it
@@ -11,16 +14,29 @@ rebuilds both files from the API constructs present (`src/app/apis/*.ts`). Commi
 - `project.json` is merged: the script owns the `generate*`, `typecheck` and `lint` targets and
   the project's identity; any other target you add (or edit, like `build`) is kept as it is.
 
-Deterministic and idempotent (unchanged files are not rewritten), standard library only, and
-safe in a copy without `.git` (Copier runs tasks in temporary copies during updates).
+The folder's path from the monorepo root, which the targets' commands start from, is the
+`directory` answer the APIs recorded: read as YAML (a hand-edited answers file may carry a
+comment), checked by the rule Copier's question applies, and quoted where it reaches a shell.
+
+Deterministic and idempotent (unchanged files are not rewritten), PyYAML its only dependency,
+and safe in a copy without `.git` (Copier runs tasks in temporary copies during updates).
 """
 
 from __future__ import annotations
 
 import json
 import re
+import shlex
 import sys
 from pathlib import Path
+
+try:
+    import yaml
+except ImportError:  # Copier's Python has it: Copier reads its answers files with it.
+    sys.exit(
+        "generate_index.py needs PyYAML: run it with the Python that runs Copier, or "
+        "`pip install pyyaml` first."
+    )
 
 CONSTRUCTS = Path(__file__).resolve().parents[1]
 DESTINATION = CONSTRUCTS.parents[1]
@@ -28,6 +44,13 @@ PROJECT_NAME = "common-constructs"
 GENERATED_BY = "common/constructs/scripts/generate_index.py"
 METADATA_TARGET = re.compile(r"generate:.+-metadata")
 OWNED_TARGETS = {"generate", "typecheck", "lint"}
+# What copier.yml's validator accepts as `directory` (extensions/validation.py of the template):
+# a relative path of these segments, none of them `.` or `..`.
+PATH_SEGMENT = re.compile(r"[A-Za-z0-9_.@-]+")
+
+
+class AnswersError(Exception):
+    """An answers file whose `directory` Copier would have refused."""
 
 
 def api_names() -> list[str]:
@@ -66,27 +89,52 @@ def index_ts() -> str:
     return "\n".join(lines) + "\n"
 
 
+def is_directory(value: object) -> bool:
+    """Whether Copier's `directory` question would accept `value`."""
+    return (
+        isinstance(value, str)
+        and value != ""
+        and not value.startswith("/")
+        and all(
+            segment not in {".", ".."} and PATH_SEGMENT.fullmatch(segment)
+            for segment in value.split("/")
+        )
+    )
+
+
 def directory() -> str:
     """The destination's path from the monorepo root, as the APIs recorded it."""
     for name in api_names():
-        answers = DESTINATION / name.replace("-", "_") / ".copier-answers.yml"
-        if answers.is_file():
-            match = re.search(
-                r"^directory:\s*['\"]?([^'\"\n]+?)['\"]?\s*$",
-                answers.read_text(),
-                re.MULTILINE,
+        answers_file = DESTINATION / name.replace("-", "_") / ".copier-answers.yml"
+        if not answers_file.is_file():
+            continue
+        try:
+            answers = yaml.safe_load(answers_file.read_text(encoding="utf-8"))
+        except yaml.YAMLError as error:
+            raise AnswersError(
+                f"{answers_file} is not valid YAML ({error})."
+            ) from error
+        value = answers.get("directory") if isinstance(answers, dict) else None
+        if value is None:
+            continue
+        if not is_directory(value):
+            raise AnswersError(
+                f"{answers_file}: directory {value!r} is not a path from the monorepo root "
+                "like 'packages' or 'packages/apis' (no '..', no leading or trailing '/')."
             )
-            if match:
-                return match.group(1)
+        return value
     return DESTINATION.name
 
 
 def managed_targets(root: str, dist: str) -> dict[str, dict]:
     here = f"{root}/common/constructs"
+    # What reaches a shell is quoted, whatever the checks upstream let through.
+    cd_here = f"cd {shlex.quote(here)}"
     targets: dict[str, dict] = {}
     for name in api_names():
         spec = f"{dist}/{name.replace('-', '_')}/openapi.json"
         out = f"{here}/src/generated/{name}/metadata.gen.ts"
+        script = f"{here}/scripts/generate_metadata.py"
         targets[f"generate:{name}-metadata"] = {
             "executor": "nx:run-commands",
             "dependsOn": [f"{name}:openapi"],
@@ -96,9 +144,7 @@ def managed_targets(root: str, dist: str) -> dict[str, dict]:
                 "{projectRoot}/scripts/generate_metadata.py",
             ],
             "outputs": [f"{{projectRoot}}/src/generated/{name}"],
-            "options": {
-                "command": f"python3 {here}/scripts/generate_metadata.py {spec} {out}"
-            },
+            "options": {"command": shlex.join(["python3", script, spec, out])},
         }
     targets["generate"] = {
         "executor": "nx:noop",
@@ -109,19 +155,18 @@ def managed_targets(root: str, dist: str) -> dict[str, dict]:
         "dependsOn": ["generate"],
         "cache": True,
         "inputs": ["{projectRoot}/src/**/*.ts", "{projectRoot}/tsconfig.json"],
-        "options": {"command": f"cd {here} && npx tsc --noEmit"},
+        "options": {"command": f"{cd_here} && npx tsc --noEmit"},
     }
     targets["lint"] = {
         "executor": "nx:run-commands",
         "cache": True,
         "inputs": ["{projectRoot}/src/**/*.ts", "{projectRoot}/biome.json"],
-        "options": {"command": f"cd {here} && npx biome check"},
+        "options": {"command": f"{cd_here} && npx biome check"},
     }
     return targets
 
 
-def project_json(existing: dict) -> str:
-    root = directory()
+def project_json(root: str, existing: dict) -> str:
     depth = len(root.split("/")) + 2
     targets = managed_targets(root, f"dist/{root}")
     kept = {
@@ -154,6 +199,11 @@ def write(path: Path, text: str) -> None:
 
 
 def main() -> int:
+    try:
+        root = directory()
+    except AnswersError as error:
+        print(f"{error} Fix it and rerun.", file=sys.stderr)
+        return 1
     write(CONSTRUCTS / "src" / "index.ts", index_ts())
     project_file = CONSTRUCTS / "project.json"
     try:
@@ -166,7 +216,9 @@ def main() -> int:
             file=sys.stderr,
         )
         return 1
-    write(project_file, project_json(existing if isinstance(existing, dict) else {}))
+    write(
+        project_file, project_json(root, existing if isinstance(existing, dict) else {})
+    )
     return 0
 
 

@@ -1,7 +1,9 @@
 import { Duration, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { type ApiBundle, bundleCode } from './bundle';
 import { skipCheckov } from './checkov';
 
 /** Options a caller may change on an API's functions: everything, all optional. */
@@ -10,37 +12,81 @@ export type FunctionOptions = Partial<lambda.FunctionProps>;
 /**
  * A Lambda function with the defaults every API function shares: 30 s timeout, X-Ray active
  * tracing, and its own log group with a retention (one month unless `logGroup` is given).
- * The reviewed exceptions to cdk-nag and checkov rules are recorded here, once.
+ *
+ * Its role (unless `role` is given) holds only what the function needs: writing to its own log
+ * group, and the X-Ray and network-interface actions in policies of their own, the only
+ * statements on `*`. A statement you add with `addToRolePolicy` lands in the role's default
+ * policy, which cdk-nag checks like any other. The reviewed exceptions to cdk-nag and checkov
+ * rules are recorded here, once, each on the resource it concerns.
  */
 export class ApiFunction extends lambda.Function {
+  /** A function running an API's bundle (handler `<module>.main.handler`), with `options`. */
+  public static fromBundle(
+    scope: Construct,
+    id: string,
+    bundle: ApiBundle,
+    options: FunctionOptions = {},
+  ): ApiFunction {
+    return new ApiFunction(scope, id, {
+      runtime: bundle.runtime,
+      handler: `${bundle.module}.main.handler`,
+      code: bundleCode(bundle),
+      ...options,
+    });
+  }
+
   public constructor(scope: Construct, id: string, props: lambda.FunctionProps) {
+    // Tracing is configured below, so that its statement on `*` gets a policy of its own.
+    const { tracing = lambda.Tracing.ACTIVE, ...functionProps } = props;
+    // Without a role, lambda.Function would create one with AWSLambdaBasicExecutionRole, which
+    // allows writing to every log group of the account.
+    const role =
+      props.role ??
+      new iam.Role(scope, `${id}ServiceRole`, {
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      });
     super(scope, id, {
       timeout: Duration.seconds(30),
-      tracing: lambda.Tracing.ACTIVE,
-      ...props,
+      ...functionProps,
+      role,
       logGroup: props.logGroup ?? defaultLogGroup(scope, `${id}Logs`),
     });
+    this.logGroup.grantWrite(role);
+    if (tracing !== lambda.Tracing.DISABLED) {
+      (this.node.defaultChild as lambda.CfnFunction).tracingConfig = { mode: tracing };
+      this.addWildcardPolicy(role, 'TracingPolicy', {
+        actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+        reason:
+          'X-Ray tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which ' +
+          'support no resource-level permissions.',
+      });
+    }
+    if (props.vpc !== undefined) {
+      const networkInterfaces = this.addWildcardPolicy(role, 'NetworkInterfacesPolicy', {
+        actions: [
+          'ec2:AssignPrivateIpAddresses',
+          'ec2:CreateNetworkInterface',
+          'ec2:DeleteNetworkInterface',
+          'ec2:DescribeNetworkInterfaces',
+          'ec2:DescribeSubnets',
+          'ec2:UnassignPrivateIpAddresses',
+        ],
+        reason:
+          'A function in a VPC manages its network interfaces, whose ids Lambda chooses: the ' +
+          'actions of AWSLambdaVPCAccessExecutionRole, without its logs on every log group.',
+      });
+      skipCheckov(networkInterfaces, {
+        id: 'CKV_AWS_111',
+        comment: 'Lambda creates and deletes the network interfaces; their ids are not known.',
+      });
+    }
 
-    Validations.of(this).acknowledge(
-      {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason:
-          'The AWS managed basic execution policy only allows writing the function logs; a ' +
-          'copy of it would need the same permissions and maintenance.',
-      },
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'X-Ray active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, ' +
-          'which support no resource-level permissions.',
-      },
-      {
-        id: 'AwsSolutions-L1',
-        reason:
-          "The runtime is pinned to the Python version the bundle's wheels and bytecode are " +
-          'built for; it moves with the template.',
-      },
-    );
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        "The runtime is pinned to the Python version the bundle's wheels and bytecode are " +
+        'built for; it moves with the template.',
+    });
     skipCheckov(
       this,
       {
@@ -60,6 +106,24 @@ export class ApiFunction extends lambda.Function {
         comment: 'Environment holds configuration only (no secrets); Lambda encrypts it at rest.',
       },
     );
+  }
+
+  /**
+   * A policy of the function's role for actions that take no resource but `*`, acknowledged for
+   * cdk-nag on that policy alone; the function waits for it.
+   */
+  private addWildcardPolicy(
+    role: iam.IRole,
+    id: string,
+    { actions, reason }: { readonly actions: string[]; readonly reason: string },
+  ): iam.Policy {
+    const policy = new iam.Policy(this, id, {
+      statements: [new iam.PolicyStatement({ actions, resources: ['*'] })],
+    });
+    role.attachInlinePolicy(policy);
+    Validations.of(policy).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason });
+    this.node.defaultChild?.node.addDependency(policy);
+    return policy;
   }
 }
 

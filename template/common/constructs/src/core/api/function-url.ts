@@ -1,10 +1,11 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
-import { ApiBase } from './api-base';
+import { ApiBase, type ApiDefinition, type ApiOptions } from './api-base';
 import { ApiFunction, type FunctionOptions } from './api-function';
-import type { ApiAuth } from './auth';
+import type { AuthType } from './auth';
+import { type ApiBundle, bundleCode } from './bundle';
 import { skipCheckov } from './checkov';
 import { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS, CORS_MAX_AGE_SECONDS } from './cors';
 
@@ -17,31 +18,44 @@ export const WEB_ADAPTER_LAYER_VERSION = 30;
 /** Port the app listens on inside the function; the adapter forwards requests to it. */
 export const WEB_ADAPTER_APP_PORT = '8080';
 
-/** Props of {@link FunctionUrlApiBase}; an API construct fills in all but `handlerOptions`. */
-export interface FunctionUrlApiBaseProps {
-  /** The API's construct class name: its key in the runtime config. */
-  readonly apiName: string;
-  /** The function's code and runtime: the API's bundle, whose `run.sh` starts the app. */
-  readonly code: lambda.Code;
-  /** The Python runtime the bundle was built for. */
-  readonly runtime: lambda.Runtime;
-  /** Who may call the URL (a Function URL checks IAM signatures or nothing). */
-  readonly auth: ApiAuth;
+/** What an API on a Function URL takes, besides its auth's props. */
+export interface FunctionUrlApiOptions extends ApiOptions {
   /**
    * More function props (e.g. `{ memorySize, vpc }`), applied over the defaults; `environment`
    * is merged with the adapter's.
    * @default - 30 s timeout, X-Ray tracing, one month of logs
    */
-  readonly handlerOptions?: FunctionOptions;
+  readonly handlerOptions?: Omit<FunctionOptions, 'reservedConcurrentExecutions'>;
+  /**
+   * The most concurrent executions of the function: with auth None, the only cap on what anyone
+   * on the internet can make it run (a Function URL has no throttling), and it keeps them from
+   * taking the concurrency your other functions share.
+   * @default - none: the function draws on the account's unreserved concurrency (a synth
+   * warning with auth None)
+   */
+  readonly reservedConcurrentExecutions?: number;
 }
+
+/** What the render of an API on a Function URL fixed. */
+export interface FunctionUrlApiDefinition<TAuth extends FunctionUrlAuth>
+  extends ApiDefinition<TAuth> {
+  /** The API's Lambda code: the bundle, whose `run.sh` starts the app. */
+  readonly bundle: ApiBundle;
+}
+
+/** The auth a Function URL can check: IAM signatures, or nothing. */
+export type FunctionUrlAuth = Exclude<AuthType, 'Cognito'>;
 
 /**
  * One function behind a Lambda Function URL that streams responses (`RESPONSE_STREAM`): the
  * AWS Lambda Web Adapter layer runs the app under uvicorn and forwards each request to it, so
  * streaming routes reach the client chunk by chunk. No API Gateway: no 29 s limit and no
- * per-request fee, but also no per-route authorization or throttling.
+ * per-request fee, but also no per-route authorization, no WAF and no throttling (see
+ * `reservedConcurrentExecutions`).
  */
-export class FunctionUrlApiBase extends ApiBase {
+export class FunctionUrlApiBase<
+  TAuth extends FunctionUrlAuth = FunctionUrlAuth,
+> extends ApiBase<TAuth> {
   /** The function running the whole app. */
   public readonly handler: lambda.Function;
   /** The function's URL. */
@@ -49,9 +63,15 @@ export class FunctionUrlApiBase extends ApiBase {
   /** Base URL of the API, ending with `/`. */
   public readonly url: string;
 
-  public constructor(scope: Construct, id: string, props: FunctionUrlApiBaseProps) {
-    super(scope, id);
-    const authType = functionUrlAuthType(this, props.auth);
+  public constructor(
+    scope: Construct,
+    id: string,
+    definition: FunctionUrlApiDefinition<TAuth>,
+    props: FunctionUrlApiOptions,
+  ) {
+    super(scope, id, definition, props);
+    const authType = functionUrlAuthType(this, definition.auth);
+    const { bundle } = definition;
     const options = props.handlerOptions ?? {};
     const layer = lambda.LayerVersion.fromLayerVersionArn(
       this,
@@ -60,11 +80,12 @@ export class FunctionUrlApiBase extends ApiBase {
         `LambdaAdapterLayerX86:${WEB_ADAPTER_LAYER_VERSION}`,
     );
     this.handler = new ApiFunction(this, 'Handler', {
-      runtime: props.runtime,
-      code: props.code,
+      runtime: bundle.runtime,
+      code: bundleCode(bundle),
       architecture: lambda.Architecture.X86_64,
       ...options,
       handler: 'run.sh',
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       layers: [layer, ...(options.layers ?? [])],
       environment: {
         AWS_LAMBDA_EXEC_WRAPPER: '/opt/bootstrap',
@@ -76,41 +97,54 @@ export class FunctionUrlApiBase extends ApiBase {
         ...options.environment,
       },
     });
+    this.shareOrigins([this.handler]);
 
     this.functionUrl = this.handler.addFunctionUrl({
       authType,
       invokeMode: lambda.InvokeMode.RESPONSE_STREAM,
       cors: {
         allowedOrigins: this.corsOriginsToken(),
-        allowedMethods: [lambda.HttpMethod.ALL],
+        // Every method but OPTIONS (the preflight itself), named: a CORS rule open to any
+        // origin and any method at once is what checkov's CKV2_AWS_75 refuses.
+        allowedMethods: [
+          lambda.HttpMethod.GET,
+          lambda.HttpMethod.HEAD,
+          lambda.HttpMethod.POST,
+          lambda.HttpMethod.PUT,
+          lambda.HttpMethod.PATCH,
+          lambda.HttpMethod.DELETE,
+        ],
         allowedHeaders: [...CORS_ALLOW_HEADERS],
         exposedHeaders: [...CORS_EXPOSE_HEADERS],
         maxAge: Duration.seconds(CORS_MAX_AGE_SECONDS),
       },
     });
-    const cfnUrl = this.functionUrl.node.defaultChild as lambda.CfnUrl;
     if (authType === lambda.FunctionUrlAuthType.NONE) {
-      skipCheckov(cfnUrl, {
+      skipCheckov(this.functionUrl.node.defaultChild as lambda.CfnUrl, {
         id: 'CKV_AWS_258',
         comment: 'The API was rendered with auth None: its URL is public on purpose.',
       });
+      if (props.reservedConcurrentExecutions === undefined) {
+        Annotations.of(this).addWarningV2(
+          'common-constructs:unthrottledFunctionUrl',
+          'This Function URL is public (auth None) and nothing caps how often it runs: give ' +
+            'the API `reservedConcurrentExecutions`, so that a flood of requests cannot take ' +
+            "the account's Lambda concurrency (and your bill) with it.",
+        );
+      }
     }
 
-    this.url = this.publishUrl(props.apiName, this.functionUrl.url);
+    this.url = this.publishUrl(definition.apiName, this.functionUrl.url);
   }
 
   /** Lets `grantee` call the URL with SigV4-signed requests (IAM auth). */
-  protected grantInvokeUrl(grantee: iam.IGrantable): iam.Grant {
+  protected override grantInvoke(grantee: iam.IGrantable): iam.Grant {
     return this.handler.grantInvokeUrl(grantee);
-  }
-
-  protected override handlers(): readonly lambda.Function[] {
-    return [this.handler];
   }
 }
 
-function functionUrlAuthType(scope: Construct, auth: ApiAuth): lambda.FunctionUrlAuthType {
-  switch (auth.type) {
+function functionUrlAuthType(scope: Construct, auth: AuthType): lambda.FunctionUrlAuthType {
+  switch (auth) {
     case 'IAM':
       return lambda.FunctionUrlAuthType.AWS_IAM;
     case 'None':

@@ -4,13 +4,18 @@ import {
   HttpIamAuthorizer,
   HttpUserPoolAuthorizer,
 } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { Construct } from 'constructs';
-import { type ApiAuth, requireIdentity } from './auth';
+import { type AuthType, requireIdentity } from './auth';
 import { skipCheckov } from './checkov';
 import { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS, CORS_MAX_AGE_SECONDS } from './cors';
-import { GatewayApiBase } from './gateway-api';
-import type { OperationIntegration } from './integration-builder';
-import type { GatewayApiProps } from './operations';
+import {
+  GatewayApiBase,
+  type GatewayApiDefinition,
+  type GatewayApiOptions,
+  integrationBuilderFor,
+} from './gateway-api';
+import type { IntegrationBuilder, OperationIntegration } from './integration-builder';
 
 /** Route options an override may change. */
 export interface HttpRouteOptions {
@@ -32,25 +37,41 @@ export type HttpOperationIntegration = OperationIntegration<
   HttpRouteOptions
 >;
 
-/** Props of {@link HttpApiBase}; an API construct fills in all but `httpApiProps`. */
-export interface HttpApiBaseProps<TOperationId extends string, TIntegrations>
-  extends GatewayApiProps<TOperationId, TIntegrations> {
+/** The builder of an HTTP API's integrations. */
+export type HttpIntegrationBuilder<TOperationId extends string> = IntegrationBuilder<
+  TOperationId,
+  apigwv2.HttpRouteIntegration,
+  HttpRouteOptions
+>;
+
+/** What an API on an API Gateway HTTP API takes, besides its auth's props. */
+export interface HttpApiOptions<TIntegrations> extends GatewayApiOptions<TIntegrations> {
   /**
    * More HttpApi props (e.g. `disableExecuteApiEndpoint`), applied over the defaults.
-   * @default - CORS preflight for any origin, no default stage (this construct adds one)
+   * @default - CORS preflight for the allowed origins, no default stage (this construct adds one)
    */
   readonly httpApiProps?: apigwv2.HttpApiProps;
 }
 
 /**
  * An API Gateway HTTP API with one route per operation of the API's OpenAPI spec, an
- * auto-deployed `$default` stage with access logs, and CORS preflight answered by API Gateway
- * (it never reaches the authorizer or a function).
+ * auto-deployed, throttled `$default` stage with access logs, and CORS preflight answered by API
+ * Gateway (it never reaches the authorizer or a function).
  */
 export class HttpApiBase<
   TOperationId extends string,
   TIntegrations extends { readonly [K in TOperationId]: HttpOperationIntegration },
-> extends GatewayApiBase<TOperationId, TIntegrations> {
+  TAuth extends AuthType = AuthType,
+> extends GatewayApiBase<TOperationId, TIntegrations, TAuth> {
+  /** The builder of an API's default integrations: one function per operation, from its bundle. */
+  protected static readonly integrationBuilder = integrationBuilderFor<
+    apigwv2.HttpRouteIntegration,
+    HttpRouteOptions
+  >(
+    (handler, operationId) =>
+      new HttpLambdaIntegration(`${operationId ?? 'Router'}Integration`, handler),
+  );
+
   /** The underlying HTTP API. */
   public readonly api: apigwv2.HttpApi;
   /** Its `$default` stage. */
@@ -61,13 +82,14 @@ export class HttpApiBase<
   public constructor(
     scope: Construct,
     id: string,
-    props: HttpApiBaseProps<TOperationId, TIntegrations>,
+    definition: GatewayApiDefinition<TOperationId, TAuth>,
+    props: HttpApiOptions<TIntegrations>,
   ) {
-    super(scope, id, props);
-    const authorizer = this.authorizer(props.auth);
+    super(scope, id, definition, props);
+    const authorizer = this.authorizer(definition.auth);
 
     this.api = new apigwv2.HttpApi(this, 'Api', {
-      apiName: props.apiName,
+      apiName: definition.apiName,
       createDefaultStage: false,
       corsPreflight: {
         allowOrigins: this.corsOriginsToken(),
@@ -85,11 +107,12 @@ export class HttpApiBase<
       stageName: '$default',
       autoDeploy: true,
       detailedMetricsEnabled: true,
+      throttle: this.throttle,
       accessLogSettings: { destination: new apigwv2.LogGroupLogDestination(accessLogs) },
     });
 
-    for (const operationId of Object.keys(props.operations).sort() as TOperationId[]) {
-      const { path, method } = props.operations[operationId];
+    for (const operationId of Object.keys(definition.operations).sort() as TOperationId[]) {
+      const { path, method } = definition.operations[operationId];
       const { integration, options } = props.integrations[operationId];
       this.api.addRoutes({
         path,
@@ -99,7 +122,7 @@ export class HttpApiBase<
         ...options,
       });
     }
-    if (props.auth.type === 'None') {
+    if (definition.auth === 'None') {
       const reason = 'The API was rendered with auth None: it is public on purpose.';
       Validations.of(this).acknowledge({ id: 'AwsSolutions-APIG4', reason });
       for (const child of this.api.node.findAll()) {
@@ -109,19 +132,19 @@ export class HttpApiBase<
       }
     }
 
-    this.url = this.publishUrl(props.apiName, this.stage.url);
+    this.url = this.publishUrl(definition.apiName, this.stage.url);
   }
 
   protected override arnForExecuteApi(method: string, path: string): string {
     return this.api.arnForExecuteApi(method, path, this.stage.stageName);
   }
 
-  private authorizer(auth: ApiAuth): apigwv2.IHttpRouteAuthorizer {
-    switch (auth.type) {
+  private authorizer(auth: AuthType): apigwv2.IHttpRouteAuthorizer {
+    switch (auth) {
       case 'IAM':
         return new HttpIamAuthorizer();
       case 'Cognito': {
-        const { userPool, userPoolClient } = requireIdentity(this, auth);
+        const { userPool, userPoolClient } = requireIdentity(this, this.identity);
         return new HttpUserPoolAuthorizer('Authorizer', userPool, {
           userPoolClients: [userPoolClient],
         });

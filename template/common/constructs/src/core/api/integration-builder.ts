@@ -48,9 +48,15 @@ export interface IntegrationBuilderProps<TOperationId extends string, TIntegrati
   ) => TIntegration;
 }
 
+/** Method (REST) or route (HTTP) options keyed by operation id. */
+export type OperationOptions<TOperationId extends string, TOptions> = {
+  readonly [K in TOperationId]?: TOptions;
+};
+
 interface BuilderState<TOperationId extends string, TIntegration, TOptions> {
   readonly defaultOptions: FunctionOptions;
   readonly sharedHandler: boolean;
+  readonly operationOptions: OperationOptions<TOperationId, TOptions>;
   readonly overrides: Overrides<TOperationId, TIntegration, TOptions>;
 }
 
@@ -61,6 +67,7 @@ interface BuilderState<TOperationId extends string, TIntegration, TOptions> {
  * @example
  * const integrations = MyApi.defaultIntegrations(this)
  *   .withDefaultOptions({ memorySize: 512 })
+ *   .withOperationOptions({ stream: { authorizationScopes: ['my-api/stream'] } })
  *   .withOverrides({ echo: { integration: new MockIntegration(), note: 'typed extra' } })
  *   .build();
  */
@@ -75,6 +82,7 @@ export class IntegrationBuilder<
     private readonly state: BuilderState<TOperationId, TIntegration, TOptions> = {
       defaultOptions: {},
       sharedHandler: false,
+      operationOptions: {},
       overrides: {},
     },
   ) {}
@@ -99,6 +107,21 @@ export class IntegrationBuilder<
   }
 
   /**
+   * Method (REST) or route (HTTP) options of operations served by the default functions, merged
+   * over earlier ones, e.g. `{ echo: { authorizationScopes: ['orders/read'] } }`: with Cognito
+   * auth, that operation then takes access tokens with one of those scopes. An override carries
+   * its own `options`.
+   */
+  public withOperationOptions(
+    options: OperationOptions<TOperationId, TOptions>,
+  ): IntegrationBuilder<TOperationId, TIntegration, TOptions, TOverrides> {
+    return new IntegrationBuilder(this.props, {
+      ...this.state,
+      operationOptions: { ...this.state.operationOptions, ...options },
+    });
+  }
+
+  /**
    * Serve some operations another way. Extra properties of an override (e.g. a bucket) stay
    * typed on `api.integrations.<operation>`; an operation id the API no longer has fails to
    * compile.
@@ -115,30 +138,31 @@ export class IntegrationBuilder<
   /** Creates the functions not overridden and returns every operation's integration. */
   public build(): Integrations<TOperationId, TIntegration, TOptions, TOverrides> {
     const { operations, createHandler, createIntegration } = this.props;
-    const { defaultOptions, sharedHandler, overrides } = this.state;
+    const { defaultOptions, sharedHandler, operationOptions, overrides } = this.state;
     const overridden: Readonly<
       Record<string, OperationIntegration<TIntegration, TOptions> | undefined>
     > = overrides;
+    const optionsOf: Readonly<Record<string, TOptions | undefined>> = operationOptions;
     const built: Record<string, OperationIntegration<TIntegration, TOptions>> = {};
     let shared: DefaultIntegration<TIntegration, TOptions> | undefined;
     for (const operationId of Object.keys(operations).sort() as TOperationId[]) {
       const override = overridden[operationId];
       if (override !== undefined) {
         built[operationId] = override;
-      } else if (sharedHandler) {
-        if (shared === undefined) {
-          const handler = createHandler('Router', defaultOptions);
-          shared = { handler, integration: createIntegration(handler, undefined) };
-        }
-        built[operationId] = shared;
-      } else {
-        const handler = createHandler(`${pascalCase(operationId)}Handler`, defaultOptions);
-        const entry: DefaultIntegration<TIntegration, TOptions> = {
-          handler,
-          integration: createIntegration(handler, operationId),
-        };
-        built[operationId] = entry;
+        continue;
       }
+      if (sharedHandler && shared === undefined) {
+        const handler = createHandler('Router', defaultOptions);
+        shared = { handler, integration: createIntegration(handler, undefined) };
+      }
+      const handler =
+        shared?.handler ?? createHandler(`${pascalCase(operationId)}Handler`, defaultOptions);
+      const entry: DefaultIntegration<TIntegration, TOptions> = {
+        handler,
+        integration: shared?.integration ?? createIntegration(handler, operationId),
+        options: optionsOf[operationId],
+      };
+      built[operationId] = entry;
     }
     return built as Integrations<TOperationId, TIntegration, TOptions, TOverrides>;
   }

@@ -1,5 +1,4 @@
 import type { IConstruct } from 'constructs';
-import type { ApiAuth } from './auth';
 
 /** Where an operation of the API's OpenAPI spec is served. */
 export interface OperationDetails {
@@ -15,18 +14,6 @@ export interface OperationDetails {
 export type OperationsMetadata<TOperationId extends string> = {
   readonly [K in TOperationId]: OperationDetails;
 };
-
-/** What an API Gateway API construct (REST or HTTP) passes to its base class. */
-export interface GatewayApiProps<TOperationId extends string, TIntegrations> {
-  /** The API's construct class name: its key in the runtime config and its API Gateway name. */
-  readonly apiName: string;
-  /** The API's generated operation metadata. */
-  readonly operations: OperationsMetadata<TOperationId>;
-  /** One integration per operation, usually from `<Api>.defaultIntegrations(scope).build()`. */
-  readonly integrations: TIntegrations;
-  /** Who may call the API. */
-  readonly auth: ApiAuth;
-}
 
 /**
  * Fails synth with a clear message when the integrations do not match the operations: the types

@@ -1,73 +1,121 @@
 import { Lazy, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
-import { type ApiAuth, requireIdentity } from './auth';
+import { type AuthType, requireIdentity } from './auth';
 import { skipCheckov } from './checkov';
 import { CORS_ALLOW_HEADERS, CORS_MAX_AGE_SECONDS } from './cors';
-import { GatewayApiBase } from './gateway-api';
-import type { OperationIntegration } from './integration-builder';
-import type { GatewayApiProps, OperationDetails } from './operations';
+import {
+  GatewayApiBase,
+  type GatewayApiDefinition,
+  type GatewayApiOptions,
+  integrationBuilderFor,
+} from './gateway-api';
+import type { IntegrationBuilder, OperationIntegration } from './integration-builder';
+import type { OperationDetails } from './operations';
+import { ManagedRulesWebAcl } from './web-acl';
 
-/** How a REST API serves one operation: any API Gateway integration, plus method options. */
+/**
+ * How a REST API serves one operation: any API Gateway integration, plus method options. With
+ * Cognito auth, `options: { authorizationScopes }` makes the method take access tokens with one
+ * of those scopes instead of ID tokens.
+ */
 export type RestOperationIntegration = OperationIntegration<
   apigateway.Integration,
   apigateway.MethodOptions
 >;
 
-/** Props of {@link RestApiBase}; an API construct fills in all but `restApiProps`. */
-export interface RestApiBaseProps<TOperationId extends string, TIntegrations>
-  extends GatewayApiProps<TOperationId, TIntegrations> {
+/** The builder of a REST API's integrations. */
+export type RestIntegrationBuilder<TOperationId extends string> = IntegrationBuilder<
+  TOperationId,
+  apigateway.Integration,
+  apigateway.MethodOptions
+>;
+
+/** What an API on an API Gateway REST API takes, besides its auth's props. */
+export interface RestApiOptions<TIntegrations> extends GatewayApiOptions<TIntegrations> {
   /**
-   * More RestApi props (e.g. `endpointTypes`, `binaryMediaTypes`), applied over the defaults.
-   * @default - a regional API with tracing, access logs and error logging on its `prod` stage
+   * The AWS WAF web ACL of the stage: the ARN of one you manage (e.g. shared by several APIs, or
+   * Firewall Manager's), or `false` for none.
+   * @default - a web ACL of its own with the AWS managed common and known-bad-inputs rule
+   * groups ({@link ManagedRulesWebAcl}: about 7 USD a month, plus 0.60 USD per million requests)
+   */
+  readonly webAcl?: string | false;
+  /**
+   * More RestApi props (e.g. `endpointTypes`, `binaryMediaTypes`), applied over the defaults;
+   * `deployOptions` are merged with the stage's (throttling there overrides `throttle`).
+   * @default - a regional API with tracing, access logs, error logging and throttling on its
+   * `prod` stage
    */
   readonly restApiProps?: apigateway.RestApiProps;
 }
 
 /**
- * An API Gateway REST API with one method per operation of the API's OpenAPI spec,
- * authorized per method, with CORS preflight answered by API Gateway (no Lambda invocation).
+ * An API Gateway REST API with one method per operation of the API's OpenAPI spec, authorized
+ * per method, behind an AWS WAF web ACL, with CORS preflight answered by API Gateway (no Lambda
+ * invocation).
  */
 export class RestApiBase<
   TOperationId extends string,
   TIntegrations extends { readonly [K in TOperationId]: RestOperationIntegration },
-> extends GatewayApiBase<TOperationId, TIntegrations> {
+  TAuth extends AuthType = AuthType,
+> extends GatewayApiBase<TOperationId, TIntegrations, TAuth> {
+  /**
+   * The builder of an API's default integrations: one function per operation running the API's
+   * bundle, each allowed to serve its own method only (a shared handler, the whole API).
+   */
+  protected static readonly integrationBuilder = integrationBuilderFor<
+    apigateway.Integration,
+    apigateway.MethodOptions
+  >(
+    (handler, operationId) =>
+      new apigateway.LambdaIntegration(handler, {
+        scopePermissionToMethod: operationId !== undefined,
+      }),
+  );
+
   /** The underlying REST API. */
   public readonly api: apigateway.RestApi;
+  /** The web ACL this construct created for the stage, unless given one or `webAcl: false`. */
+  public readonly webAcl: ManagedRulesWebAcl | undefined;
   /** Base URL of the API's stage, ending with `/`. */
   public readonly url: string;
 
   public constructor(
     scope: Construct,
     id: string,
-    props: RestApiBaseProps<TOperationId, TIntegrations>,
+    definition: GatewayApiDefinition<TOperationId, TAuth>,
+    props: RestApiOptions<TIntegrations>,
   ) {
-    super(scope, id, props);
-    const methodAuth = this.methodAuth(props.auth);
+    super(scope, id, definition, props);
+    const methodAuth = this.methodAuth(definition.auth);
 
     const accessLogs = this.createAccessLogs();
     this.api = new apigateway.RestApi(this, 'Api', {
-      restApiName: props.apiName,
+      restApiName: definition.apiName,
       endpointTypes: [apigateway.EndpointType.REGIONAL],
       // Access logging needs the account-wide CloudWatch role; kept when the stack is deleted
       // because every REST API in the account and region relies on it.
       cloudWatchRole: true,
       cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      policy: definition.auth === 'IAM' ? iamResourcePolicy() : undefined,
+      ...props.restApiProps,
       deployOptions: {
         tracingEnabled: true,
         metricsEnabled: true,
         loggingLevel: apigateway.MethodLoggingLevel.ERROR,
         accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
         accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
+        throttlingRateLimit: this.throttle.rateLimit,
+        throttlingBurstLimit: this.throttle.burstLimit,
+        ...props.restApiProps?.deployOptions,
       },
-      policy: props.auth.type === 'IAM' ? iamResourcePolicy() : undefined,
-      ...props.restApiProps,
     });
 
     const byPath = new Map<string, [TOperationId, OperationDetails][]>();
-    for (const operationId of Object.keys(props.operations).sort() as TOperationId[]) {
-      const details = props.operations[operationId];
+    for (const operationId of Object.keys(definition.operations).sort() as TOperationId[]) {
+      const details = definition.operations[operationId];
       byPath.set(details.path, [...(byPath.get(details.path) ?? []), [operationId, details]]);
     }
     for (const [path, operations] of byPath) {
@@ -82,23 +130,28 @@ export class RestApiBase<
       );
     }
     this.addCorsToGatewayErrors();
-    this.acknowledgeFindings(props.auth);
+    this.webAcl = this.protectStage(definition.apiName, props.webAcl);
+    this.acknowledgeFindings(definition.auth);
 
-    this.url = this.publishUrl(props.apiName, this.api.url);
+    this.url = this.publishUrl(definition.apiName, this.api.url);
   }
 
   protected override arnForExecuteApi(method: string, path: string): string {
     return this.api.arnForExecuteApi(method, path, this.api.deploymentStage.stageName);
   }
 
-  private methodAuth(auth: ApiAuth): apigateway.MethodOptions {
-    switch (auth.type) {
+  /**
+   * Every method's authorization. Cognito: the user pool authorizer takes ID tokens, or, on a
+   * method given `authorizationScopes`, access tokens with one of them; either way the app
+   * checks the app client (`COGNITO_CLIENT_IDS`), which the authorizer does not.
+   */
+  private methodAuth(auth: AuthType): apigateway.MethodOptions {
+    switch (auth) {
       case 'IAM':
         return { authorizationType: apigateway.AuthorizationType.IAM };
       case 'Cognito': {
-        const { userPool } = requireIdentity(this, auth);
         const authorizer = new apigateway.CognitoUserPoolsAuthorizer(this, 'Authorizer', {
-          cognitoUserPools: [userPool],
+          cognitoUserPools: [requireIdentity(this, this.identity).userPool],
         });
         return { authorizationType: apigateway.AuthorizationType.COGNITO, authorizer };
       }
@@ -108,9 +161,10 @@ export class RestApiBase<
   }
 
   /**
-   * OPTIONS answered by a mock integration, without credentials (browsers send none). The
-   * origins are read at synth, so `restrictCorsTo` may be called after construction; with
-   * several origins, a template echoes the request's origin when it is one of them.
+   * OPTIONS answered by a mock integration, without credentials (browsers send none). Its
+   * template echoes the request's origin when it is an allowed one, and sends no
+   * `Access-Control-Allow-Origin` otherwise; the origins are read at synth, so
+   * `restrictCorsTo` may be called after construction.
    */
   private addPreflight(resource: apigateway.IResource, methods: readonly string[]): void {
     const header = (name: string) => `method.response.header.${name}`;
@@ -124,9 +178,6 @@ export class RestApiBase<
             responseParameters: {
               [header('Access-Control-Allow-Headers')]: `'${CORS_ALLOW_HEADERS.join(',')}'`,
               [header('Access-Control-Allow-Methods')]: `'${[...methods, 'OPTIONS'].join(',')}'`,
-              [header('Access-Control-Allow-Origin')]: Lazy.string({
-                produce: () => `'${this.corsOrigins[0]}'`,
-              }),
               [header('Access-Control-Max-Age')]: `'${CORS_MAX_AGE_SECONDS}'`,
               [header('Vary')]: "'Origin'",
             },
@@ -163,7 +214,7 @@ export class RestApiBase<
   }
 
   private echoAllowedOrigin(): string {
-    if (this.corsOrigins.length < 2) {
+    if (this.corsOrigins.length === 0) {
       return '';
     }
     const allowed = this.corsOrigins.map((origin) => `"${origin}"`).join(', ');
@@ -176,35 +227,58 @@ export class RestApiBase<
     ].join('\n');
   }
 
-  /** Errors API Gateway answers itself (denied, throttled, timed out) stay readable by the page. */
+  /**
+   * Errors API Gateway answers itself (denied, throttled, timed out) stay readable by a page of
+   * the first allowed origin; with none allowed, they carry no CORS header.
+   */
   private addCorsToGatewayErrors(): void {
     for (const [id, type] of [
       ['Default4XX', apigateway.ResponseType.DEFAULT_4XX],
       ['Default5XX', apigateway.ResponseType.DEFAULT_5XX],
     ] as const) {
-      this.api.addGatewayResponse(id, {
-        type,
-        responseHeaders: {
-          'Access-Control-Allow-Origin': Lazy.string({ produce: () => `'${this.corsOrigins[0]}'` }),
-          Vary: "'Origin'",
-        },
+      const response = this.api.addGatewayResponse(id, { type });
+      // Read at synth: whether there is an origin to name decides whether the header exists.
+      (response.node.defaultChild as apigateway.CfnGatewayResponse).responseParameters = Lazy.any({
+        produce: () => ({
+          'gatewayresponse.header.Vary': "'Origin'",
+          ...(this.corsOrigins.length > 0 && {
+            'gatewayresponse.header.Access-Control-Allow-Origin': `'${this.corsOrigins[0]}'`,
+          }),
+        }),
       });
     }
   }
 
-  private acknowledgeFindings(auth: ApiAuth): void {
+  /** Associates the stage with a web ACL: the one given, or one of its own; none if `false`. */
+  private protectStage(
+    apiName: string,
+    webAcl: string | false | undefined,
+  ): ManagedRulesWebAcl | undefined {
+    if (webAcl === false) {
+      Validations.of(this).acknowledge({
+        id: 'AwsSolutions-APIG3',
+        reason: 'The API was given `webAcl: false`: its owner runs it without AWS WAF.',
+      });
+      return undefined;
+    }
+    const created =
+      webAcl === undefined
+        ? new ManagedRulesWebAcl(this, 'WebAcl', { metricPrefix: apiName })
+        : undefined;
+    new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
+      resourceArn: this.api.deploymentStage.stageArn,
+      webAclArn: created?.arn ?? (webAcl as string),
+    });
+    return created;
+  }
+
+  private acknowledgeFindings(auth: AuthType): void {
     Validations.of(this).acknowledge(
       {
         id: 'AwsSolutions-APIG2',
         reason:
           'The FastAPI app validates every request against the same OpenAPI schema and ' +
           'returns its own 422 with CORS headers.',
-      },
-      {
-        id: 'AwsSolutions-APIG3',
-        reason:
-          'A WAF web ACL is an account-level choice (cost, rules); associate one with the ' +
-          'stage ARN where needed.',
       },
       {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
@@ -215,14 +289,14 @@ export class RestApiBase<
       id: 'CKV_AWS_120',
       comment: 'Responses are per caller and per query; a stage cache would serve stale data.',
     });
-    if (auth.type === 'IAM') {
+    if (auth === 'IAM') {
       // Cognito user pool authorizers are one option; SigV4 (IAM) is the one chosen here.
       Validations.of(this).acknowledge({
         id: 'AwsSolutions-COG4',
         reason: 'Methods use IAM (SigV4) authorization, chosen when the API was rendered.',
       });
     }
-    if (auth.type === 'None') {
+    if (auth === 'None') {
       const reason = 'The API was rendered with auth None: it is public on purpose.';
       Validations.of(this).acknowledge(
         { id: 'AwsSolutions-APIG4', reason },
