@@ -114,10 +114,7 @@ export class IntegrationBuilder<
   public withDefaultOptions(
     options: FunctionOptions,
   ): IntegrationBuilder<TOperationId, TIntegration, TOptions, TOverrides> {
-    return new IntegrationBuilder(this.props, {
-      ...this.state,
-      defaultOptions: { ...this.state.defaultOptions, ...options },
-    });
+    return this.merged('defaultOptions', options);
   }
 
   /**
@@ -128,10 +125,7 @@ export class IntegrationBuilder<
   public withStreamingOptions(
     options: FunctionOptions,
   ): IntegrationBuilder<TOperationId, TIntegration, TOptions, TOverrides> {
-    return new IntegrationBuilder(this.props, {
-      ...this.state,
-      streamingOptions: { ...this.state.streamingOptions, ...options },
-    });
+    return this.merged('streamingOptions', options);
   }
 
   /**
@@ -153,10 +147,7 @@ export class IntegrationBuilder<
   public withOperationOptions(
     options: OperationOptions<TOperationId, TOptions>,
   ): IntegrationBuilder<TOperationId, TIntegration, TOptions, TOverrides> {
-    return new IntegrationBuilder(this.props, {
-      ...this.state,
-      operationOptions: { ...this.state.operationOptions, ...options },
-    });
+    return this.merged('operationOptions', options);
   }
 
   /**
@@ -170,6 +161,17 @@ export class IntegrationBuilder<
     return new IntegrationBuilder(this.props, {
       ...this.state,
       overrides: { ...this.state.overrides, ...overrides },
+    });
+  }
+
+  /** A builder like this one, with `options` merged over the state's `key`. */
+  private merged<K extends 'defaultOptions' | 'streamingOptions' | 'operationOptions'>(
+    key: K,
+    options: BuilderState<TOperationId, TIntegration, TOptions>[K],
+  ): IntegrationBuilder<TOperationId, TIntegration, TOptions, TOverrides> {
+    return new IntegrationBuilder(this.props, {
+      ...this.state,
+      [key]: { ...this.state[key], ...options },
     });
   }
 
