@@ -166,6 +166,8 @@ def generate_metadata(api: Api) -> None:
 
 # Origins the examples allow (the closed ones allow none).
 EXAMPLE_ORIGINS = ("https://app.example.com", "https://admin.example.com")
+# How long the examples' streams may last (`withStreamingOptions`; the closed ones: 30 s).
+STREAM_TIMEOUT_MINUTES = 5
 
 
 def example_stack(
@@ -178,8 +180,9 @@ def example_stack(
 ) -> str:
     """A CDK app module using the API the way the constructs' README shows.
 
-    `closed` allows no origin and leaves every default (throttling, reserved concurrency), the
-    others allow EXAMPLE_ORIGINS and change some; `web_acl` is the REST API's `webAcl` prop, as
+    `closed` allows no origin and leaves every default (throttling, reserved concurrency, the
+    streaming functions' timeout), the others allow EXAMPLE_ORIGINS and change some (streams may
+    last STREAM_TIMEOUT_MINUTES); `web_acl` is the REST API's `webAcl` prop, as
     TypeScript (`'false'`, or an ARN in quotes); `vpc` places the default functions of an API
     Gateway API in an (imported) VPC.
     """
@@ -187,8 +190,9 @@ def example_stack(
     url = api.compute == "ServerlessLambdaFunctionUrl"
     index = os.path.relpath(api.constructs / "src", api.root / "infra")
     origins = ", ".join(f"'{origin}'" for origin in EXAMPLE_ORIGINS)
+    duration = "" if url or closed else "Duration, "
     imports = [
-        "import { App, CfnOutput, Stack, Validations } from 'aws-cdk-lib';",
+        f"import {{ App, CfnOutput, {duration}Stack, Validations }} from 'aws-cdk-lib';",
         "import * as iam from 'aws-cdk-lib/aws-iam';",
         "import * as s3 from 'aws-cdk-lib/aws-s3';",
         "import { AwsSolutionsChecks } from 'cdk-nag';",
@@ -209,11 +213,11 @@ def example_stack(
             body.append(f"  api.restrictCorsTo({origins});")
     else:
         if rest:
-            module, integration = "aws-apigateway", "new LambdaIntegration(streamHandler)"
+            module, integration = "aws-apigateway", "new LambdaIntegration(echoHandler)"
             imported = "LambdaIntegration"
         else:
             module = "aws-apigatewayv2-integrations"
-            integration = "new HttpLambdaIntegration('StreamIntegration', streamHandler)"
+            integration = "new HttpLambdaIntegration('EchoIntegration', echoHandler)"
             imported = "HttpLambdaIntegration"
         if not shared_handler:
             imports.append(f"import {{ {imported} }} from 'aws-cdk-lib/{module}';")
@@ -235,16 +239,22 @@ def example_stack(
                 "    privateSubnetIds: ['subnet-0123456789abcdef0'],",
                 "  });",
             ]
+        if not closed:  # REST: the streaming functions and integrations (HTTP has none)
+            builder += (
+                "\n      .withStreamingOptions({ timeout: "
+                f"Duration.minutes({STREAM_TIMEOUT_MINUTES}) }})"
+            )
         if shared_handler:
             builder += ".withSharedHandler()"
-        if api.auth == "Cognito":  # echo takes access tokens with this scope
+        if api.auth == "Cognito":  # stream takes access tokens with this scope
             builder += (
-                "\n      .withOperationOptions({ echo: { authorizationScopes: ['my-api/echo'] } })"
+                "\n      .withOperationOptions({"
+                " stream: { authorizationScopes: ['my-api/stream'] } })"
             )
         if not shared_handler:
             body += [
                 "  const uploads = s3.Bucket.fromBucketName(stack, 'Uploads', 'example-uploads');",
-                f"  const streamHandler = {api.cls}.createFunction(stack, 'StreamHandler', {{",
+                f"  const echoHandler = {api.cls}.createFunction(stack, 'EchoHandler', {{",
                 "    memorySize: 1024,",
                 "  });",
             ]
@@ -255,8 +265,8 @@ def example_stack(
         if not shared_handler:
             body += [
                 "      .withOverrides({",
-                f"        stream: {{ integration: {integration},",
-                "          handler: streamHandler, uploads },",
+                f"        echo: {{ integration: {integration},",
+                "          handler: echoHandler, uploads },",
                 "      })",
             ]
         body.append("      .build(),")
@@ -273,14 +283,14 @@ def example_stack(
         body += [
             "  });",
             "  // Typed handles: the default function, and the override's own extra props.",
-            "  new CfnOutput(stack, 'EchoHandler', {",
-            "    value: api.integrations.echo.handler.functionName,",
+            "  new CfnOutput(stack, 'StreamHandler', {",
+            "    value: api.integrations.stream.handler.functionName,",
             "  });",
         ]
         if not shared_handler:
             body += [
                 "  new CfnOutput(stack, 'UploadsBucket', {",
-                "    value: api.integrations.stream.uploads.bucketName,",
+                "    value: api.integrations.echo.uploads.bucketName,",
                 "  });",
             ]
     if api.auth == "IAM":

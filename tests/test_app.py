@@ -306,6 +306,19 @@ def test_both_apis_and_their_outputs_are_in_the_stack(app: SimpleNamespace) -> N
     rest_methods = resources(tpl, "AWS::ApiGateway::Method").values()
     gets = [m["Properties"] for m in rest_methods if m["Properties"]["HttpMethod"] == "GET"]
     assert {m["AuthorizationType"] for m in gets} == {"AWS_IAM"}
+    # MyApi (REST) streams `stream`, behind the Web Adapter; OrdersApi (HTTP) cannot.
+    modes = sorted(str(m["Integration"].get("ResponseTransferMode")) for m in gets)
+    assert modes == ["None", "STREAM"]
+    handlers = {
+        key[: -len("HandlerXXXXXXXX")]: function["Properties"]["Handler"]
+        for key, function in resources(tpl, "AWS::Lambda::Function").items()
+    }
+    assert handlers == {
+        "MyApiEcho": "my_api.main.handler",
+        "MyApiStream": "run.sh",
+        "OrdersApiEcho": "orders_api.main.handler",
+        "OrdersApiStream": "orders_api.main.handler",
+    }
     outputs = set(tpl["Outputs"])
     for prefix in (
         "MyApiUrl",
@@ -508,7 +521,9 @@ def test_constructs_readme_module_synthesizes_in_the_app(
     tpl = template(tmp_path, "Readme")
     functions = [fn["Properties"] for fn in resources(tpl, "AWS::Lambda::Function").values()]
     assert sorted(props["MemorySize"] for props in functions) == [512, 1024]
-    assert {props["Handler"] for props in functions} == {"my_api.main.handler"}
+    # The override of `echo` (Mangum), and `stream` behind the Web Adapter for 5 minutes.
+    handlers = {props["Handler"]: props["Timeout"] for props in functions}
+    assert handlers == {"my_api.main.handler": 30, "run.sh": 300}
     environments = json.dumps([props["Environment"] for props in functions])
     assert '"UPLOADS": "my-uploads"' in environments
     assert "execute-api:Invoke" in json.dumps(resources(tpl, "AWS::IAM::Policy"))

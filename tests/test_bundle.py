@@ -293,12 +293,12 @@ def test_traced_bundle_patches_the_runtimes_botocore(
     assert not [path for path in outcome["compiled"] if path.startswith(str(task_root))]
 
 
-def test_run_sh_ships_with_the_function_url_compute_only(rest_monorepo: Path) -> None:
-    assert not (rest_monorepo / "packages" / API / "scripts" / "run.sh").exists()
-    assert not (rest_monorepo / "dist" / "packages" / API / "bundle" / "run.sh").exists()
+def test_run_sh_ships_with_every_compute(monorepo: Path) -> None:
+    """The Function URL's function and a REST API's streaming ones start the app with it."""
+    assert (monorepo / "packages" / API / "scripts" / "run.sh").is_file()
+    assert (monorepo / "dist" / "packages" / API / "bundle" / "run.sh").is_file()
 
 
-@pytest.mark.parametrize("monorepo", ["url"], indirect=True)
 def test_run_sh_serves_the_app_for_the_web_adapter(
     task_root: Path, lambda_python: str, tmp_path: Path
 ) -> None:
@@ -324,10 +324,17 @@ def test_run_sh_serves_the_app_for_the_web_adapter(
     )
     try:
         body = get_when_up(f"http://127.0.0.1:{port}/echo?message=streamed", server)
+        # What the adapter forwards a streaming invocation to: each line as it is produced.
+        url = f"http://127.0.0.1:{port}/stream?message=chunk&count=3&interval=1"
+        with urllib.request.urlopen(url, timeout=10) as response:
+            chunks = [(time.monotonic(), json.loads(line)) for line in response]
     finally:
         server.terminate()
         output = server.communicate(timeout=10)[0].decode()
     assert json.loads(body) == {"message": "streamed"}, output
+    assert [chunk for _, chunk in chunks] == [{"index": i, "message": "chunk"} for i in range(3)]
+    # Produced 1 s apart: the first arrived about 2 s before the last was produced.
+    assert chunks[-1][0] - chunks[0][0] > 1.5, output
     assert tree_digest(task_root) == before
 
 

@@ -21,6 +21,7 @@ from harness.bundling import lambda_python_version
 from harness.constructs import (
     EXAMPLE_ORIGINS,
     OPENAPI_SPEC,
+    STREAM_TIMEOUT_MINUTES,
     Api,
     build_api_outputs,
     generate_metadata,
@@ -44,6 +45,12 @@ ORIGINS = list(EXAMPLE_ORIGINS)
 # The web ACL the closed REST examples are given instead of one of their own.
 SHARED_WEB_ACL = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/shared/0123"
 ADAPTER_LAYER = "LambdaAdapterLayerX86:30"
+ADAPTER_ENVIRONMENT = {
+    "AWS_LAMBDA_EXEC_WRAPPER": "/opt/bootstrap",
+    "AWS_LWA_INVOKE_MODE": "response_stream",
+    "AWS_LWA_READINESS_CHECK_PROTOCOL": "tcp",
+    "PORT": "8080",
+}
 REST, HTTP, URL = (
     "ServerlessApiGatewayRestApi",
     "ServerlessApiGatewayHttpApi",
@@ -155,39 +162,46 @@ def test_functions_run_the_bundle_with_the_api_defaults(workspace, variant) -> N
     entry = synthesized(workspace, variant_id(variant))
     tpl = entry.template
     functions = _functions(tpl)
-    # REST/HTTP: a default function for `echo` and the example's override for `stream`.
+    # REST/HTTP: a default function for `stream` and the example's override for `echo`.
     assert len(functions) == (1 if compute == URL else 2)
     log_groups = resources(tpl, "AWS::Logs::LogGroup")
     python = lambda_python_version(entry.api.root / entry.api.directory / entry.api.snake)
-    for props in functions.values():
+    for key, props in functions.items():
+        # Behind the Web Adapter: the Function URL's function, and REST's for `stream` alone.
+        adapter = compute == URL or (compute == REST and key.startswith("MyApiStreamHandler"))
         assert props["Runtime"] == f"python{python}"
-        assert props["Handler"] == ("run.sh" if compute == URL else "my_api.main.handler")
-        assert props["Timeout"] == 30
+        assert props["Architectures"] == ["x86_64"]  # the bundle's
+        assert props["Handler"] == ("run.sh" if adapter else "my_api.main.handler")
+        # withStreamingOptions: the stream of a REST API may last longer (a Function URL's too,
+        # through its handlerOptions, which the example leaves at the default).
+        streams_longer = adapter and compute == REST
+        assert props["Timeout"] == (STREAM_TIMEOUT_MINUTES * 60 if streams_longer else 30)
         assert props["TracingConfig"] == {"Mode": "Active"}
         assert props["Environment"]["Variables"]["ALLOWED_ORIGINS"] == ",".join(ORIGINS)
         log_group = props["LoggingConfig"]["LogGroup"]["Ref"]
         assert log_groups[log_group]["Properties"]["RetentionInDays"] == 30
         code = props["Code"]["S3Key"]
         assert code.endswith(".zip")
+        if adapter:
+            _assert_runs_behind_the_web_adapter(props)
+        else:
+            assert "Layers" not in props and "AWS_LWA_INVOKE_MODE" not in json.dumps(props)
     if compute == URL:
         (props,) = functions.values()
         assert props["MemorySize"] == 1024
-        assert ADAPTER_LAYER in json.dumps(props["Layers"])
-        assert (
-            props["Environment"]["Variables"]
-            | {
-                "AWS_LAMBDA_EXEC_WRAPPER": "/opt/bootstrap",
-                "AWS_LWA_INVOKE_MODE": "response_stream",
-                "AWS_LWA_READINESS_CHECK_PROTOCOL": "tcp",
-                "PORT": "8080",
-            }
-            == props["Environment"]["Variables"]
-        )
     else:
         memory = sorted(props["MemorySize"] for props in functions.values())
         assert memory == [512, 1024]  # withDefaultOptions, and the override's own function
         outputs = tpl["Outputs"]
-        assert "EchoHandler" in outputs and "UploadsBucket" in outputs
+        assert "StreamHandler" in outputs and "UploadsBucket" in outputs
+
+
+def _assert_runs_behind_the_web_adapter(props: dict) -> None:
+    """The adapter's layer for x86_64, and its environment under the function's own."""
+    assert props["Handler"] == "run.sh"
+    assert ADAPTER_LAYER in json.dumps(props["Layers"][0])
+    variables = props["Environment"]["Variables"]
+    assert variables | ADAPTER_ENVIRONMENT == variables
 
 
 @pytest.mark.parametrize("variant", SLOW_VARIANTS, ids=variant_id)
@@ -247,7 +261,7 @@ def test_rest_api_authorizes_each_method_and_answers_preflight(workspace, varian
         assert all("AuthorizerId" in m for m in gets)
         # ID tokens by default; access tokens with the scope where an operation names one.
         scopes = {_integrated_function(m): m.get("AuthorizationScopes") for m in gets}
-        assert scopes == {"MyApiEchoHandler": ["my-api/echo"], "StreamHandler": None}
+        assert scopes == {"EchoHandler": None, "MyApiStreamHandler": ["my-api/stream"]}
 
     # CORS: the request's origin echoed by the mock's template when it is an allowed one.
     response = options[0]["Integration"]["IntegrationResponses"][0]
@@ -327,8 +341,8 @@ def test_http_api_authorizes_each_route_with_logged_default_stage(workspace, var
         (authorizer,) = authorizers
         assert authorizer["AuthorizerType"] == "JWT"
         assert authorizer["JwtConfiguration"]["Audience"] == ["exampleclient"]
-        assert routes["GET /echo"]["AuthorizationScopes"] == ["my-api/echo"]
-        assert "AuthorizationScopes" not in routes["GET /stream"]
+        assert routes["GET /stream"]["AuthorizationScopes"] == ["my-api/stream"]
+        assert "AuthorizationScopes" not in routes["GET /echo"]
     else:
         assert authorizers == []
     (stage,) = [r["Properties"] for r in resources(tpl, "AWS::ApiGatewayV2::Stage").values()]
@@ -379,11 +393,89 @@ def _assert_caller_may_invoke(tpl: dict, action: str, count: int) -> None:
 
 
 @pytest.mark.parametrize("variant", [v for v in SLOW_VARIANTS if v[0] != URL], ids=variant_id)
-def test_shared_handler_serves_every_operation_with_one_function(workspace, variant) -> None:
+def test_shared_handler_serves_the_operations_that_stream_alike_with_one_function(
+    workspace, variant
+) -> None:
+    """REST: a Mangum router for `echo`, a Web Adapter one for `stream` (and any other
+    streaming operation); HTTP, which cannot stream: one router for both."""
+    compute, _ = variant
     tpl = synthesized(workspace, f"{variant_id(variant)}-closed").template
-    (router,) = _functions(tpl)
-    assert "Router" in router
-    assert json.dumps(tpl).count(f'"{router}", "Arn"') >= 2  # both operations integrate it
+    functions = _functions(tpl)
+    if compute == HTTP:
+        (router,) = functions
+        assert router.startswith("MyApiRouter")
+        assert json.dumps(tpl).count(f'"{router}", "Arn"') >= 2  # both operations integrate it
+        return
+    routers = {key[:-8]: props for key, props in functions.items()}
+    assert set(routers) == {"MyApiRouter", "MyApiStreamingRouter"}
+    assert routers["MyApiRouter"]["Handler"] == "my_api.main.handler"
+    _assert_runs_behind_the_web_adapter(routers["MyApiStreamingRouter"])
+    assert _gets_by_path(tpl) == {
+        "echo": ("MyApiRouter", None),
+        # The defaults: the function's 30 s, which the integration follows.
+        "stream": ("MyApiStreamingRouter", 30_000),
+    }
+
+
+def _gets_by_path(tpl: dict) -> dict[str, tuple[str, int | None]]:
+    """REST: each GET method's path part, integrated function and streaming timeout (None: the
+    method does not stream). A STREAM integration invokes the function's streaming endpoint."""
+    gets = {}
+    for method in resources(tpl, "AWS::ApiGateway::Method").values():
+        props = method["Properties"]
+        if props["HttpMethod"] != "GET":
+            continue
+        path = tpl["Resources"][props["ResourceId"]["Ref"]]["Properties"]["PathPart"]
+        integration = props["Integration"]
+        assert integration["Type"] == "AWS_PROXY"
+        uri = json.dumps(integration["Uri"])
+        streams = integration.get("ResponseTransferMode") == "STREAM"
+        assert streams == ("/2021-11-15/functions/" in uri)
+        assert streams == uri.endswith('"/response-streaming-invocations"]]}')
+        assert streams or uri.endswith('"/invocations"]]}')
+        timeout = integration.get("TimeoutInMillis")
+        assert (timeout is not None) == streams
+        gets[path] = (_integrated_function(props), timeout)
+    return gets
+
+
+@pytest.mark.parametrize("variant", [v for v in SLOW_VARIANTS if v[0] == REST], ids=variant_id)
+def test_rest_api_streams_the_streaming_operation_only(workspace, variant) -> None:
+    """`stream` (x-streaming): a STREAM integration of a Web Adapter function, whose timeout
+    (withStreamingOptions) the integration's follows; `echo` keeps a buffered one, of Mangum."""
+    tpl = synthesized(workspace, variant_id(variant)).template
+    minutes = STREAM_TIMEOUT_MINUTES
+    assert _gets_by_path(tpl) == {
+        "echo": ("EchoHandler", None),
+        "stream": ("MyApiStreamHandler", minutes * 60_000),
+    }
+    functions = {key[:-8]: props for key, props in _functions(tpl).items()}
+    _assert_runs_behind_the_web_adapter(functions["MyApiStreamHandler"])
+    assert functions["MyApiStreamHandler"]["Timeout"] == minutes * 60
+    assert functions["EchoHandler"]["Handler"] == "my_api.main.handler"
+
+
+def _warnings(entry: Synthesized, code: str) -> list[str]:
+    metadata = json.loads((entry.outdir / "Example.metadata.json").read_text())
+    return [
+        item["data"]
+        for items in metadata.values()
+        for item in items
+        if item["type"] == "aws:cdk:warning" and code in item["data"]
+    ]
+
+
+@pytest.mark.parametrize("variant", SLOW_VARIANTS, ids=variant_id)
+def test_a_streaming_operation_behind_an_http_api_warns_at_synth(workspace, variant) -> None:
+    compute, _ = variant
+    for key in (variant_id(variant), f"{variant_id(variant)}-closed"):
+        warnings = _warnings(synthesized(workspace, key), "common-constructs:httpApiCannotStream")
+        if compute == HTTP:
+            (warning,) = warnings
+            assert "stream (GET /stream)" in warning
+            assert "HTTP API cannot stream responses" in warning
+        else:
+            assert warnings == []
 
 
 @pytest.mark.parametrize("variant", SLOW_VARIANTS, ids=variant_id)
@@ -459,9 +551,9 @@ def test_a_function_in_a_vpc_manages_its_network_interfaces_in_a_policy_of_their
 ) -> None:
     """The nested example's default function is in a VPC (the override's is not)."""
     tpl = synthesized(workspace, "nested-directory").template
-    (echo,) = [fn for key, fn in _functions(tpl).items() if key.startswith("MyApiEchoHandler")]
-    assert echo["VpcConfig"]["SubnetIds"] == ["subnet-0123456789abcdef0"]
-    role = {"Ref": echo["Role"]["Fn::GetAtt"][0]}
+    (stream,) = [fn for key, fn in _functions(tpl).items() if key.startswith("MyApiStreamHandler")]
+    assert stream["VpcConfig"]["SubnetIds"] == ["subnet-0123456789abcdef0"]
+    role = {"Ref": stream["Role"]["Fn::GetAtt"][0]}
     (statement,) = [
         statement
         for key, policy in resources(tpl, "AWS::IAM::Policy").items()
@@ -584,6 +676,147 @@ def test_bad_props_fail_at_synth_with_a_clear_message(workspace) -> None:
     assert "uses Cognito auth: there is no IAM access to grant" in messages["grantOnCognito"]
     assert "allowed origins look like 'https://app.example.com'" in messages["badOrigin"]
     assert "'https://app.example.com/'" in messages["badOrigin"]
+
+
+STREAMING_PROBE = """\
+import {{ App, Stack }} from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import {{ FunctionUrlApiBase, {cls} }} from '{index}';
+
+type Build = (stack: Stack) => void;
+
+// The REST API as its module creates it, with `props` over it.
+function restApi(stack: Stack, props: Partial<ConstructorParameters<typeof {cls}>[2]> = {{}}) {{
+  const userPool = cognito.UserPool.fromUserPoolId(stack, 'Pool', 'eu-west-1_x');
+  const userPoolClient = cognito.UserPoolClient.fromUserPoolClientId(stack, 'Client', 'c');
+  return new {cls}(stack, 'Api', {{
+    identity: {{ userPool, userPoolClient }},
+    ...props,
+    integrations: props.integrations ?? {cls}.defaultIntegrations(stack).build(),
+  }});
+}}
+
+const cached = (methodOptions: Record<string, apigateway.MethodDeploymentOptions>) => ({{
+  restApiProps: {{ deployOptions: {{ cacheClusterEnabled: true, methodOptions }} }},
+}});
+
+// What API Gateway cannot do to a STREAM integration: synth refuses each with a message.
+const conflicts: Record<string, Build> = {{
+  cachedStream: (stack) => restApi(stack, cached({{ '/stream/GET': {{ cachingEnabled: true }} }})),
+  cachedStage: (stack) => restApi(stack, cached({{ '/*/*': {{ cachingEnabled: true }} }})),
+  cachedButTheStream: (stack) =>
+    restApi(
+      stack,
+      cached({{ '/*/*': {{ cachingEnabled: true }}, '/stream/GET': {{ cachingEnabled: false }} }}),
+    ),
+  mappedStream: (stack) => {{
+    const handler = {cls}.createFunction(stack, 'Other');
+    const integration = new apigateway.LambdaIntegration(handler, {{
+      responseTransferMode: apigateway.ResponseTransferMode.STREAM,
+      contentHandling: apigateway.ContentHandling.CONVERT_TO_TEXT,
+      integrationResponses: [{{ statusCode: '200' }}],
+    }});
+    restApi(stack, {{
+      integrations: {cls}.defaultIntegrations(stack)
+        .withOverrides({{ stream: {{ integration }} }})
+        .build(),
+    }});
+  }},
+}};
+
+// Functions of another architecture: the adapter's layer follows each function's.
+const architectures: Record<string, Build> = {{
+  restArm64: (stack) =>
+    restApi(stack, {{
+      integrations: {cls}.defaultIntegrations(stack)
+        .withDefaultOptions({{ architecture: lambda.Architecture.ARM_64 }})
+        .build(),
+    }}),
+  // A Function URL API whose bundle was built for arm64, as a render for arm64 describes it.
+  functionUrlArm64: (stack) =>
+    new FunctionUrlApiBase(
+      stack,
+      'Url',
+      {{
+        apiName: 'UrlApi',
+        auth: 'IAM',
+        bundle: {{
+          path: '{bundle}',
+          module: 'my_api',
+          runtime: lambda.Runtime.PYTHON_3_12,
+          architecture: lambda.Architecture.ARM_64,
+          buildCommand: 'nx run my-api:bundle',
+        }},
+      }},
+      {{}},
+    ),
+}};
+
+function synth(build: Build): Record<string, unknown> {{
+  const app = new App();
+  const stack = new Stack(app, 'Probe');
+  build(stack);
+  return app.synth().getStackByName(stack.stackName).template;
+}}
+
+const results: Record<string, unknown> = {{}};
+for (const [name, build] of Object.entries(conflicts)) {{
+  try {{
+    synth(build);
+    results[name] = 'no error';
+  }} catch (error) {{
+    results[name] = (error as Error).message;
+  }}
+}}
+for (const [name, build] of Object.entries(architectures)) {{
+  const resources = synth(build).Resources as Record<string, {{ Type: string; Properties: {{}} }}>;
+  results[name] = Object.fromEntries(
+    Object.entries(resources)
+      .filter(([, resource]) => resource.Type === 'AWS::Lambda::Function')
+      .map(([id, resource]) => [id, resource.Properties]),
+  );
+}}
+console.log('RESULTS ' + JSON.stringify(results));
+"""
+
+
+@pytest.fixture(scope="module")
+def streaming_probe(workspace) -> dict:
+    """STREAMING_PROBE's results, from the REST/Cognito example's monorepo: one tsx process."""
+    api = workspace["synth"][variant_id((REST, "Cognito"))].api
+    script = api.root / "infra" / "streaming_probe.ts"
+    index = "../" + str((api.constructs / "src").relative_to(api.root))
+    script.write_text(STREAMING_PROBE.format(cls=api.cls, index=index, bundle=api.dist / "bundle"))
+    result = run(api.root / "node_modules" / ".bin" / "tsx", script, cwd=api.root)
+    line = next(line for line in result.stdout.splitlines() if line.startswith("RESULTS "))
+    return json.loads(line.removeprefix("RESULTS "))
+
+
+def test_what_api_gateway_cannot_do_to_a_stream_fails_synth(streaming_probe) -> None:
+    """Caching, content handling and integration responses on a STREAM method; the stage may
+    cache everything else."""
+    cannot_cache = "GET /stream streams its responses, which API Gateway cannot cache"
+    assert cannot_cache in streaming_probe["cachedStream"]
+    assert "'/stream/GET' in the stage's methodOptions" in streaming_probe["cachedStream"]
+    assert cannot_cache in streaming_probe["cachedStage"]
+    assert streaming_probe["cachedButTheStream"] == "no error"
+    mapped = streaming_probe["mappedStream"]
+    assert "cannot convert: remove its integration's contentHandling" in mapped
+    assert "cannot map: remove its integration's integrationResponses" in mapped
+
+
+def test_the_web_adapter_layer_follows_the_function_architecture(streaming_probe) -> None:
+    """arm64 functions (options, or a bundle built for arm64) get the adapter's arm64 layer;
+    the Mangum ones no layer."""
+    for case, adapters in (("restArm64", 1), ("functionUrlArm64", 1)):
+        functions = streaming_probe[case].values()
+        assert {tuple(props["Architectures"]) for props in functions} == {("arm64",)}
+        layers = [json.dumps(props["Layers"]) for props in functions if "Layers" in props]
+        assert len(layers) == adapters
+        assert all("LambdaAdapterLayerArm64:30" in layer for layer in layers), layers
+        assert not any("X86" in layer for layer in layers)
 
 
 TYPED = """\

@@ -36,6 +36,7 @@ API_FILES = {
     "scripts/bundle.py",
     "scripts/generate_open_api.py",
     "scripts/invoke.py",
+    "scripts/run.sh",
     "tests/__init__.py",
     "tests/conftest.py",
     "tests/events.py",
@@ -104,8 +105,6 @@ def rendered(request: pytest.FixtureRequest, render_case) -> Rendered:
 def test_api_package_tree(rendered: Rendered) -> None:
     files = {str(p.relative_to(rendered.api)) for p in rendered.api.rglob("*") if p.is_file()}
     expected = API_FILES | {f"{rendered.module}/{name}" for name in MODULE_FILES}
-    if rendered.compute == "ServerlessLambdaFunctionUrl":
-        expected.add("scripts/run.sh")
     assert files == expected
 
 
@@ -114,10 +113,8 @@ def test_pyproject_pins_runtime_dependencies_and_no_patch_python(rendered: Rende
     dependencies = project["project"]["dependencies"]
     assert all("==" in dependency for dependency in dependencies)
     names = {re.split(r"[\[=]", dependency)[0] for dependency in dependencies}
-    streaming = rendered.compute == "ServerlessLambdaFunctionUrl"
-    assert names == {"aws-lambda-powertools", "fastapi", "mangum"} | (
-        {"uvicorn"} if streaming else set()
-    )
+    # uvicorn: run.sh serves the app behind the Web Adapter, on every compute.
+    assert names == {"aws-lambda-powertools", "fastapi", "mangum", "uvicorn"}
     assert not re.search(r"\d+\.\d+\.\d+", project["project"]["requires-python"])
     assert project["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"] == [rendered.module]
     assert not (rendered.api / ".python-version").exists()

@@ -3,8 +3,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { type ApiBundle, bundleCode } from './bundle';
+import { type ApiBundle, bundleProps } from './bundle';
 import { skipCheckov } from './checkov';
+import { webAdapterProps } from './web-adapter';
 
 /** Options a caller may change on an API's functions: everything, all optional. */
 export type FunctionOptions = Partial<lambda.FunctionProps>;
@@ -20,7 +21,10 @@ export type FunctionOptions = Partial<lambda.FunctionProps>;
  * rules are recorded here, once, each on the resource it concerns.
  */
 export class ApiFunction extends lambda.Function {
-  /** A function running an API's bundle (handler `<module>.main.handler`), with `options`. */
+  /**
+   * A function running an API's bundle through Mangum (handler `<module>.main.handler`), with
+   * `options`: API Gateway receives its response whole.
+   */
   public static fromBundle(
     scope: Construct,
     id: string,
@@ -28,11 +32,28 @@ export class ApiFunction extends lambda.Function {
     options: FunctionOptions = {},
   ): ApiFunction {
     return new ApiFunction(scope, id, {
-      runtime: bundle.runtime,
+      ...bundleProps(bundle),
       handler: `${bundle.module}.main.handler`,
-      code: bundleCode(bundle),
       ...options,
     });
+  }
+
+  /**
+   * A function running an API's bundle under uvicorn behind the AWS Lambda Web Adapter (handler
+   * `run.sh`, see {@link webAdapterProps}), with `options`: it streams responses, to a Function
+   * URL or to a REST API's STREAM integration. Its timeout bounds a stream.
+   */
+  public static streamingFromBundle(
+    scope: Construct,
+    id: string,
+    bundle: ApiBundle,
+    options: FunctionOptions = {},
+  ): ApiFunction {
+    return new ApiFunction(
+      scope,
+      id,
+      webAdapterProps(scope, id, { ...bundleProps(bundle), ...options }),
+    );
   }
 
   public constructor(scope: Construct, id: string, props: lambda.FunctionProps) {

@@ -9,6 +9,11 @@ export interface ApiBundle {
   readonly module: string;
   /** The Python runtime the bundle's wheels and bytecode were built for. */
   readonly runtime: lambda.Runtime;
+  /**
+   * The processor the bundle's wheels were built for: its functions run on it, and a function
+   * behind the Lambda Web Adapter takes the adapter's layer for it.
+   */
+  readonly architecture: lambda.Architecture;
   /** The command that builds the bundle, for the error when it is missing. */
   readonly buildCommand: string;
 }
@@ -22,4 +27,11 @@ export function bundleCode(bundle: ApiBundle): lambda.Code {
     );
   }
   return lambda.Code.fromAsset(bundle.path);
+}
+
+/** What every function running the bundle has: its code, runtime and architecture. */
+export function bundleProps(
+  bundle: ApiBundle,
+): Required<Pick<lambda.FunctionProps, 'code' | 'runtime' | 'architecture'>> {
+  return { code: bundleCode(bundle), runtime: bundle.runtime, architecture: bundle.architecture };
 }

@@ -1,29 +1,20 @@
-import { Annotations, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { ApiBase, type ApiDefinition, type ApiOptions } from './api-base';
 import { ApiFunction, type FunctionOptions } from './api-function';
 import type { AuthType } from './auth';
-import { type ApiBundle, bundleCode } from './bundle';
+import type { ApiBundle } from './bundle';
 import { skipCheckov } from './checkov';
 import { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS, CORS_MAX_AGE_SECONDS } from './cors';
-
-/**
- * Version of the AWS Lambda Web Adapter layer (x86_64), published by AWS in every commercial
- * region under the same account; see the adapter's README for newer versions.
- */
-export const WEB_ADAPTER_LAYER_VERSION = 30;
-
-/** Port the app listens on inside the function; the adapter forwards requests to it. */
-export const WEB_ADAPTER_APP_PORT = '8080';
 
 /** What an API on a Function URL takes, besides its auth's props. */
 export interface FunctionUrlApiOptions extends ApiOptions {
   /**
    * More function props (e.g. `{ memorySize, vpc }`), applied over the defaults; `environment`
-   * is merged with the adapter's.
-   * @default - 30 s timeout, X-Ray tracing, one month of logs
+   * is merged with the adapter's. The timeout bounds a streamed response.
+   * @default - 30 s timeout, X-Ray tracing, one month of logs, the bundle's architecture
    */
   readonly handlerOptions?: Omit<FunctionOptions, 'reservedConcurrentExecutions'>;
   /**
@@ -71,31 +62,9 @@ export class FunctionUrlApiBase<
   ) {
     super(scope, id, definition, props);
     const authType = functionUrlAuthType(this, definition.auth);
-    const { bundle } = definition;
-    const options = props.handlerOptions ?? {};
-    const layer = lambda.LayerVersion.fromLayerVersionArn(
-      this,
-      'WebAdapter',
-      `arn:${Stack.of(this).partition}:lambda:${Stack.of(this).region}:753240598075:layer:` +
-        `LambdaAdapterLayerX86:${WEB_ADAPTER_LAYER_VERSION}`,
-    );
-    this.handler = new ApiFunction(this, 'Handler', {
-      runtime: bundle.runtime,
-      code: bundleCode(bundle),
-      architecture: lambda.Architecture.X86_64,
-      ...options,
-      handler: 'run.sh',
+    this.handler = ApiFunction.streamingFromBundle(this, 'Handler', definition.bundle, {
+      ...props.handlerOptions,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
-      layers: [layer, ...(options.layers ?? [])],
-      environment: {
-        AWS_LAMBDA_EXEC_WRAPPER: '/opt/bootstrap',
-        AWS_LWA_INVOKE_MODE: 'response_stream',
-        // Ready once the port accepts connections: an HTTP check would GET / at every cold
-        // start and be logged and counted as a client error.
-        AWS_LWA_READINESS_CHECK_PROTOCOL: 'tcp',
-        PORT: WEB_ADAPTER_APP_PORT,
-        ...options.environment,
-      },
     });
     this.shareOrigins([this.handler]);
 

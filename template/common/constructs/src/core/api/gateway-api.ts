@@ -74,10 +74,16 @@ export interface BundledApi {
 
 /**
  * The builder of an API's default integrations, for a kind of API Gateway API: one function per
- * operation (or one for all) running the API's bundle, each wrapped by `integrate`.
+ * operation (or one for all) running the API's bundle, each wrapped by `integrate`. Where the
+ * kind `streams`, a streaming operation's function runs behind the Lambda Web Adapter.
  */
 export function integrationBuilderFor<TIntegration, TOptions>(
-  integrate: (handler: lambda.IFunction, operationId: string | undefined) => TIntegration,
+  streams: boolean,
+  integrate: (
+    handler: lambda.Function,
+    operationId: string | undefined,
+    streaming: boolean,
+  ) => TIntegration,
 ) {
   return <TOperationId extends string>(
     scope: Construct,
@@ -86,8 +92,14 @@ export function integrationBuilderFor<TIntegration, TOptions>(
   ): IntegrationBuilder<TOperationId, TIntegration, TOptions> =>
     new IntegrationBuilder({
       operations,
-      createHandler: (id, options) =>
-        ApiFunction.fromBundle(scope, `${api.apiName}${id}`, api.bundle, options),
+      streams,
+      createHandler: (id, options, streaming) =>
+        (streaming ? ApiFunction.streamingFromBundle : ApiFunction.fromBundle)(
+          scope,
+          `${api.apiName}${id}`,
+          api.bundle,
+          options,
+        ),
       createIntegration: integrate,
     });
 }

@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Validations } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   HttpIamAuthorizer,
@@ -16,6 +16,7 @@ import {
   integrationBuilderFor,
 } from './gateway-api';
 import type { IntegrationBuilder, OperationIntegration } from './integration-builder';
+import type { OperationDetails } from './operations';
 
 /** Route options an override may change. */
 export interface HttpRouteOptions {
@@ -56,18 +57,23 @@ export interface HttpApiOptions<TIntegrations> extends GatewayApiOptions<TIntegr
 /**
  * An API Gateway HTTP API with one route per operation of the API's OpenAPI spec, an
  * auto-deployed, throttled `$default` stage with access logs, and CORS preflight answered by API
- * Gateway (it never reaches the authorizer or a function).
+ * Gateway (it never reaches the authorizer or a function). HTTP APIs cannot stream responses:
+ * a streaming operation is served whole, like the others, and synth warns about it.
  */
 export class HttpApiBase<
   TOperationId extends string,
   TIntegrations extends { readonly [K in TOperationId]: HttpOperationIntegration },
   TAuth extends AuthType = AuthType,
 > extends GatewayApiBase<TOperationId, TIntegrations, TAuth> {
-  /** The builder of an API's default integrations: one function per operation, from its bundle. */
+  /**
+   * The builder of an API's default integrations: one function per operation, from its bundle,
+   * all through Mangum (nothing streams behind an HTTP API).
+   */
   protected static readonly integrationBuilder = integrationBuilderFor<
     apigwv2.HttpRouteIntegration,
     HttpRouteOptions
   >(
+    false,
     (handler, operationId) =>
       new HttpLambdaIntegration(`${operationId ?? 'Router'}Integration`, handler),
   );
@@ -122,6 +128,7 @@ export class HttpApiBase<
         ...options,
       });
     }
+    this.warnOfStreamingOperations(definition.operations);
     if (definition.auth === 'None') {
       const reason = 'The API was rendered with auth None: it is public on purpose.';
       Validations.of(this).acknowledge({ id: 'AwsSolutions-APIG4', reason });
@@ -137,6 +144,23 @@ export class HttpApiBase<
 
   protected override arnForExecuteApi(method: string, path: string): string {
     return this.api.arnForExecuteApi(method, path, this.stage.stageName);
+  }
+
+  /** Operations marked `x-streaming` get their responses whole here: say so at synth. */
+  private warnOfStreamingOperations(operations: Readonly<Record<string, OperationDetails>>): void {
+    const streaming = Object.entries(operations)
+      .filter(([, details]) => details.streaming)
+      .map(([operationId, { method, path }]) => `${operationId} (${method} ${path})`)
+      .sort();
+    if (streaming.length > 0) {
+      Annotations.of(this).addWarningV2(
+        'common-constructs:httpApiCannotStream',
+        `Operations marked x-streaming in the OpenAPI spec: ${streaming.join(', ')}. An HTTP ` +
+          'API cannot stream responses: clients get each one whole, once the function has ' +
+          'returned it (at most 30 seconds, 6 MB). Render the API with the REST API compute ' +
+          '(or the Function URL one) to stream.',
+      );
+    }
   }
 
   private authorizer(auth: AuthType): apigwv2.IHttpRouteAuthorizer {

@@ -16,7 +16,10 @@ export interface OperationIntegration<TIntegration, TOptions> {
 /** An operation served by a function the builder created. */
 export interface DefaultIntegration<TIntegration, TOptions>
   extends OperationIntegration<TIntegration, TOptions> {
-  /** The function serving the operation (shared by all operations with `withSharedHandler`). */
+  /**
+   * The function serving the operation (with `withSharedHandler`, shared by the operations that
+   * stream alike).
+   */
   readonly handler: lambda.Function;
 }
 
@@ -39,12 +42,28 @@ type OnlyOperations<T, TOperationId extends PropertyKey> = T & {
 export interface IntegrationBuilderProps<TOperationId extends string, TIntegration> {
   /** The API's generated operation metadata. */
   readonly operations: OperationsMetadata<TOperationId>;
-  /** Creates a function with the API's defaults; `id` is unique within the API. */
-  readonly createHandler: (id: string, options: FunctionOptions) => lambda.Function;
-  /** Wraps a function in an integration; `operationId` is undefined for a shared handler. */
+  /**
+   * Whether the API can stream responses: if so, its streaming operations get functions that
+   * stream (`streaming` below); if not, they are served like every other operation.
+   */
+  readonly streams: boolean;
+  /**
+   * Creates a function with the API's defaults, one that streams its responses if `streaming`;
+   * `id` is unique within the API.
+   */
+  readonly createHandler: (
+    id: string,
+    options: FunctionOptions,
+    streaming: boolean,
+  ) => lambda.Function;
+  /**
+   * Wraps a function in an integration, a streaming one if `streaming`; `operationId` is
+   * undefined for a shared handler.
+   */
   readonly createIntegration: (
-    handler: lambda.IFunction,
+    handler: lambda.Function,
     operationId: TOperationId | undefined,
+    streaming: boolean,
   ) => TIntegration;
 }
 
@@ -55,6 +74,7 @@ export type OperationOptions<TOperationId extends string, TOptions> = {
 
 interface BuilderState<TOperationId extends string, TIntegration, TOptions> {
   readonly defaultOptions: FunctionOptions;
+  readonly streamingOptions: FunctionOptions;
   readonly sharedHandler: boolean;
   readonly operationOptions: OperationOptions<TOperationId, TOptions>;
   readonly overrides: Overrides<TOperationId, TIntegration, TOptions>;
@@ -62,7 +82,9 @@ interface BuilderState<TOperationId extends string, TIntegration, TOptions> {
 
 /**
  * Builds an API's integrations: by default one function per operation, all from the API's
- * bundle. Each call returns a new builder, so a partly configured one can be reused.
+ * bundle. Where the API can stream (REST), a streaming operation's function runs the app behind
+ * the Lambda Web Adapter and streams; every other one runs it through Mangum. Each call returns
+ * a new builder, so a partly configured one can be reused.
  *
  * @example
  * const integrations = MyApi.defaultIntegrations(this)
@@ -81,6 +103,7 @@ export class IntegrationBuilder<
     private readonly props: IntegrationBuilderProps<TOperationId, TIntegration>,
     private readonly state: BuilderState<TOperationId, TIntegration, TOptions> = {
       defaultOptions: {},
+      streamingOptions: {},
       sharedHandler: false,
       operationOptions: {},
       overrides: {},
@@ -91,14 +114,23 @@ export class IntegrationBuilder<
   public withDefaultOptions(
     options: FunctionOptions,
   ): IntegrationBuilder<TOperationId, TIntegration, TOptions, TOverrides> {
-    return new IntegrationBuilder(this.props, {
-      ...this.state,
-      defaultOptions: { ...this.state.defaultOptions, ...options },
-    });
+    return this.merged('defaultOptions', options);
   }
 
   /**
-   * One function (the FastAPI app is a router already) for every operation not overridden:
+   * Function props for the functions of streaming operations only (REST APIs), merged over the
+   * default options and earlier ones, e.g. `{ timeout: Duration.minutes(15) }`: a stream lasts
+   * at most as long as its function runs, and its integration's timeout follows the function's.
+   */
+  public withStreamingOptions(
+    options: FunctionOptions,
+  ): IntegrationBuilder<TOperationId, TIntegration, TOptions, TOverrides> {
+    return this.merged('streamingOptions', options);
+  }
+
+  /**
+   * One function (the FastAPI app is a router already) for every operation not overridden, and,
+   * where the API streams, a second one behind the Web Adapter for every streaming operation:
    * fewer cold starts and one place for memory and concurrency, at the cost of per-operation
    * permissions and metrics.
    */
@@ -115,10 +147,7 @@ export class IntegrationBuilder<
   public withOperationOptions(
     options: OperationOptions<TOperationId, TOptions>,
   ): IntegrationBuilder<TOperationId, TIntegration, TOptions, TOverrides> {
-    return new IntegrationBuilder(this.props, {
-      ...this.state,
-      operationOptions: { ...this.state.operationOptions, ...options },
-    });
+    return this.merged('operationOptions', options);
   }
 
   /**
@@ -135,31 +164,53 @@ export class IntegrationBuilder<
     });
   }
 
+  /** A builder like this one, with `options` merged over the state's `key`. */
+  private merged<K extends 'defaultOptions' | 'streamingOptions' | 'operationOptions'>(
+    key: K,
+    options: BuilderState<TOperationId, TIntegration, TOptions>[K],
+  ): IntegrationBuilder<TOperationId, TIntegration, TOptions, TOverrides> {
+    return new IntegrationBuilder(this.props, {
+      ...this.state,
+      [key]: { ...this.state[key], ...options },
+    });
+  }
+
   /** Creates the functions not overridden and returns every operation's integration. */
   public build(): Integrations<TOperationId, TIntegration, TOptions, TOverrides> {
-    const { operations, createHandler, createIntegration } = this.props;
-    const { defaultOptions, sharedHandler, operationOptions, overrides } = this.state;
+    const { operations, streams, createHandler, createIntegration } = this.props;
+    const { defaultOptions, streamingOptions, sharedHandler, operationOptions, overrides } =
+      this.state;
     const overridden: Readonly<
       Record<string, OperationIntegration<TIntegration, TOptions> | undefined>
     > = overrides;
     const optionsOf: Readonly<Record<string, TOptions | undefined>> = operationOptions;
+    const serve = (id: string, operationId: TOperationId | undefined, streaming: boolean) => {
+      const options = streaming ? { ...defaultOptions, ...streamingOptions } : defaultOptions;
+      const handler = createHandler(id, options, streaming);
+      return { handler, integration: createIntegration(handler, operationId, streaming) };
+    };
+    // With a shared handler: one router for the operations that stream, one for the others.
+    const routers = new Map<boolean, ReturnType<typeof serve>>();
+    const route = (streaming: boolean) => {
+      const router =
+        routers.get(streaming) ??
+        serve(streaming ? 'StreamingRouter' : 'Router', undefined, streaming);
+      routers.set(streaming, router);
+      return router;
+    };
     const built: Record<string, OperationIntegration<TIntegration, TOptions>> = {};
-    let shared: DefaultIntegration<TIntegration, TOptions> | undefined;
     for (const operationId of Object.keys(operations).sort() as TOperationId[]) {
       const override = overridden[operationId];
       if (override !== undefined) {
         built[operationId] = override;
         continue;
       }
-      if (sharedHandler && shared === undefined) {
-        const handler = createHandler('Router', defaultOptions);
-        shared = { handler, integration: createIntegration(handler, undefined) };
-      }
-      const handler =
-        shared?.handler ?? createHandler(`${pascalCase(operationId)}Handler`, defaultOptions);
+      const streaming = streams && operations[operationId].streaming;
+      const served = sharedHandler
+        ? route(streaming)
+        : serve(`${pascalCase(operationId)}Handler`, operationId, streaming);
       const entry: DefaultIntegration<TIntegration, TOptions> = {
-        handler,
-        integration: shared?.integration ?? createIntegration(handler, operationId),
+        ...served,
         options: optionsOf[operationId],
       };
       built[operationId] = entry;

@@ -1,4 +1,4 @@
-import { Lazy, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Lazy, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
@@ -54,7 +54,9 @@ export interface RestApiOptions<TIntegrations> extends GatewayApiOptions<TIntegr
 /**
  * An API Gateway REST API with one method per operation of the API's OpenAPI spec, authorized
  * per method, behind an AWS WAF web ACL, with CORS preflight answered by API Gateway (no Lambda
- * invocation).
+ * invocation). Operations marked `x-streaming` stream their responses (a STREAM integration of
+ * a function behind the Lambda Web Adapter); synth refuses what API Gateway cannot do to a
+ * stream: caching it, encoding its content, or mapping it with integration responses.
  */
 export class RestApiBase<
   TOperationId extends string,
@@ -63,15 +65,23 @@ export class RestApiBase<
 > extends GatewayApiBase<TOperationId, TIntegrations, TAuth> {
   /**
    * The builder of an API's default integrations: one function per operation running the API's
-   * bundle, each allowed to serve its own method only (a shared handler, the whole API).
+   * bundle, each allowed to serve its own method only (a shared handler, the whole API). A
+   * streaming operation's integration streams (API Gateway then invokes the function's
+   * response-streaming endpoint), with the function's timeout as its own: a stream lasts as long
+   * as its function runs, up to the 15 minutes both Lambda and a STREAM integration allow.
    */
   protected static readonly integrationBuilder = integrationBuilderFor<
     apigateway.Integration,
     apigateway.MethodOptions
   >(
-    (handler, operationId) =>
+    true,
+    (handler, operationId, streaming) =>
       new apigateway.LambdaIntegration(handler, {
         scopePermissionToMethod: operationId !== undefined,
+        ...(streaming && {
+          responseTransferMode: apigateway.ResponseTransferMode.STREAM,
+          timeout: handler.timeout,
+        }),
       }),
   );
 
@@ -130,6 +140,7 @@ export class RestApiBase<
       );
     }
     this.addCorsToGatewayErrors();
+    this.node.addValidation({ validate: () => this.streamingConflicts() });
     this.webAcl = this.protectStage(definition.apiName, props.webAcl);
     this.acknowledgeFindings(definition.auth);
 
@@ -249,6 +260,47 @@ export class RestApiBase<
     }
   }
 
+  /**
+   * API Gateway passes a STREAM integration's response on as it comes, so nothing that needs
+   * the whole response applies to it: endpoint caching, content encoding (`contentHandling`),
+   * response mapping (`integrationResponses`). One error per streaming method configured so.
+   */
+  private streamingConflicts(): string[] {
+    const stack = Stack.of(this);
+    const stage = this.api.deploymentStage.node.defaultChild as apigateway.CfnStage;
+    const settings: apigateway.CfnStage.MethodSettingProperty[] =
+      stack.resolve(stage.methodSettings) ?? [];
+    const errors: string[] = [];
+    for (const method of this.api.methods) {
+      const integration: ResolvedIntegration | undefined = stack.resolve(
+        (method.node.defaultChild as apigateway.CfnMethod).integration,
+      );
+      if (integration?.responseTransferMode !== apigateway.ResponseTransferMode.STREAM) {
+        continue;
+      }
+      const where = `${method.httpMethod} ${method.resource.path} streams its responses`;
+      if (cachingEnabled(settings, method)) {
+        errors.push(
+          `${where}, which API Gateway cannot cache: turn caching off for ` +
+            `'${method.resource.path}/${method.httpMethod}' in the stage's methodOptions.`,
+        );
+      }
+      if (integration.contentHandling !== undefined) {
+        errors.push(
+          `${where}, which API Gateway cannot convert: remove its integration's ` +
+            'contentHandling (compress or encode the response in the function instead).',
+        );
+      }
+      if ((integration.integrationResponses ?? []).length > 0) {
+        errors.push(
+          `${where}, which API Gateway cannot map: remove its integration's ` +
+            'integrationResponses (shape the response in the function instead).',
+        );
+      }
+    }
+    return errors;
+  }
+
   /** Associates the stage with a web ACL: the one given, or one of its own; none if `false`. */
   private protectStage(
     apiName: string,
@@ -307,6 +359,41 @@ export class RestApiBase<
       }
     }
   }
+}
+
+/** What a method's integration says of the response, as synthesized (tokens resolved). */
+interface ResolvedIntegration {
+  readonly responseTransferMode?: string;
+  readonly contentHandling?: string;
+  readonly integrationResponses?: readonly unknown[];
+}
+
+/**
+ * Whether the stage caches `method`'s responses: the setting for its own resource path wins over
+ * one for every path (`/*`), and then the one for its own HTTP method over one for every method
+ * (`*`), as in API Gateway.
+ */
+function cachingEnabled(
+  settings: readonly apigateway.CfnStage.MethodSettingProperty[],
+  method: apigateway.Method,
+): boolean {
+  const path = method.resource.path;
+  const resourcePath = path === '/' ? '/' : `/${path.replaceAll('/', '~1')}`;
+  const rank = ({
+    resourcePath: settingPath,
+    httpMethod,
+  }: apigateway.CfnStage.MethodSettingProperty) => {
+    const pathRank = { [resourcePath]: 2, '/*': 0 }[settingPath ?? ''];
+    const methodRank = { [method.httpMethod]: 1, '*': 0 }[httpMethod ?? ''];
+    return pathRank === undefined || methodRank === undefined ? -1 : pathRank + methodRank;
+  };
+  let best = { rank: -1, enabled: false };
+  for (const setting of settings) {
+    if (setting.cachingEnabled !== undefined && rank(setting) > best.rank) {
+      best = { rank: rank(setting), enabled: setting.cachingEnabled === true };
+    }
+  }
+  return best.enabled;
 }
 
 /**
