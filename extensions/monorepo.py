@@ -105,6 +105,52 @@ def older_api_default(dst_path: str | Path, api_dir: str, question: str, value: 
     return recorded.get(question, value)
 
 
+# What each language of the CDK half leaves in the folder, and the language an API rendered
+# before the `cdkLanguage` question had.
+CDK_LANGUAGE_MARKS = {
+    "Python": (Path(SHARED, "constructs", "pyproject.toml"),),
+    "TypeScript": (Path(SHARED, "constructs", "package.json"), Path("infra", "package.json")),
+}
+OLDER_CDK_LANGUAGE = "TypeScript"
+
+
+def folder_cdk_language(dst_path: str | Path, api_dir: str) -> str:
+    """The CDK language of the folder's other APIs ("" when it has none): from the constructs'
+    files present, else from the other APIs' answers (one recording none predates the question,
+    so it is TypeScript)."""
+    dst = Path(dst_path)
+    for language, marks in CDK_LANGUAGE_MARKS.items():
+        if any((dst / mark).is_file() for mark in marks):
+            return language
+    for _, answers in other_apis(dst, api_dir):
+        return str(answers.get("cdkLanguage", OLDER_CDK_LANGUAGE))
+    return ""
+
+
+def cdk_language_error(dst_path: str | Path, api_dir: str, value: str) -> str:
+    """Why this API cannot use `value` for its CDK half ("" if it can): one folder holds one
+    language, and an API keeps the one it was rendered with."""
+    dst = Path(dst_path)
+    recorded = read_answers(dst / api_dir / ANSWERS_FILE)
+    if recorded is not None:
+        had = str(recorded.get("cdkLanguage", OLDER_CDK_LANGUAGE))
+        if value != had:
+            return (
+                f"cdkLanguage cannot change from {had} to {value} on update: the folder's "
+                f"constructs and app are in {had}, shared by every API of it. To move to "
+                f"{value}, render the APIs into a new folder with cdkLanguage={value}."
+            )
+        return ""
+    folder = folder_cdk_language(dst, api_dir)
+    if folder and folder != value:
+        return (
+            f"cdkLanguage {value} is not this folder's: its constructs and app are in {folder}, "
+            f"shared by every API of it, and one folder holds one language. Answer {folder}, "
+            "or render into another folder."
+        )
+    return ""
+
+
 def shared_files(src_path: str | Path) -> Iterator[tuple[str, Path]]:
     """(destination path, template file) of the files every API renders alike: the plain
     (not Jinja) files under `common/`, whose names hold no answer."""
@@ -193,5 +239,7 @@ class MonorepoExtension(Extension):
             api_names=api_names,
             is_recorded=is_recorded,
             older_api_default=older_api_default,
+            folder_cdk_language=folder_cdk_language,
+            cdk_language_error=cdk_language_error,
             joining_error=joining_error,
         )

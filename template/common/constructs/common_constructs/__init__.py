@@ -1,0 +1,1 @@
+"""CDK constructs for the APIs rendered into this folder by fastapi-template."""

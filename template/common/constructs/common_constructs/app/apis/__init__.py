@@ -1,0 +1,1 @@
+"""One module per API, `<api_dir>.py`, each rendered with its API."""

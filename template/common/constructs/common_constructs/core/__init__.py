@@ -1,0 +1,1 @@
+"""Building blocks every API construct shares, identical for every API of a release."""

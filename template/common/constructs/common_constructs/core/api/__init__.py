@@ -1,0 +1,1 @@
+"""What the API constructs are made of: one job per module."""

@@ -1,0 +1,1 @@
+"""The stack of every API in this folder, and what the APIs share in it."""
