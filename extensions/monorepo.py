@@ -5,6 +5,7 @@ Several APIs are rendered into the same folder; each records its answers in
 """
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -151,12 +152,23 @@ def cdk_language_error(dst_path: str | Path, api_dir: str, value: str) -> str:
     return ""
 
 
-def shared_files(src_path: str | Path) -> Iterator[tuple[str, Path]]:
+# A file name that only the CDK language decides: `{% if cdkLanguage == 'Python' %}README.md…`.
+LANGUAGE_NAME = re.compile(r"\{% if cdkLanguage == '(\w+)' %\}([^{}]*)\{% endif %\}")
+
+
+def shared_files(
+    src_path: str | Path, language: str = OLDER_CDK_LANGUAGE
+) -> Iterator[tuple[str, Path]]:
     """(destination path, template file) of the files every API renders alike: the plain
-    (not Jinja) files under `common/`, whose names hold no answer."""
+    (not Jinja) files under `common/`, whose names hold no answer but the CDK `language`."""
     root = Path(src_path) / SUBDIRECTORY
     for path in sorted((root / SHARED).rglob("*")):
-        relpath = path.relative_to(root).as_posix()
+        relpath = LANGUAGE_NAME.sub(
+            lambda match: match[2] if match[1] == language else "",
+            path.relative_to(root).as_posix(),
+        )
+        if relpath.endswith("/"):  # the other language's file
+            continue
         if (
             path.is_file()
             and not path.name.endswith(".jinja")
@@ -191,7 +203,9 @@ def joining_error(
         return ""
     conflicts = [
         relpath
-        for relpath, template_file in shared_files(src_path)
+        for relpath, template_file in shared_files(
+            src_path, folder_cdk_language(dst, api_dir) or OLDER_CDK_LANGUAGE
+        )
         if differs(template_file, dst / relpath)
     ]
     if conflicts:

@@ -327,10 +327,13 @@ def write_example(api: Api, name: str = "example", **options: bool | str | None)
     return path
 
 
-def typecheck(harness: Path, files: list[Path], include: list[Path]) -> str:
-    """One `tsc --noEmit` over `files` and every .ts under `include`; returns its output."""
+def typecheck(
+    harness: Path, files: list[Path], include: list[Path], modules: Path | None = None
+) -> str:
+    """One `tsc --noEmit` over `files` and every .ts under `include`; returns its output.
+    `modules`: the node_modules to check against (the constructs' own by default)."""
     harness.mkdir(parents=True, exist_ok=True)
-    link_node_modules(harness, node_modules())
+    link_node_modules(harness, modules or node_modules())
     options = json.loads(PACKAGE_JSON.with_name("tsconfig.json").read_text())["compilerOptions"]
     config = {
         "compilerOptions": options,
@@ -374,10 +377,13 @@ console.log('RESULTS ' + JSON.stringify(results));
 """
 
 
-def synth_all(harness: Path, jobs: list[tuple[Path, Path]]) -> dict[str, dict]:
-    """Synthesizes every (module, outdir) in one tsx process; results by module path."""
+def synth_all(
+    harness: Path, jobs: list[tuple[Path, Path]], modules: Path | None = None
+) -> dict[str, dict]:
+    """Synthesizes every (module, outdir) in one tsx process; results by module path.
+    `modules`: the node_modules to run tsx from (the constructs' own by default)."""
     harness.mkdir(parents=True, exist_ok=True)
-    link_node_modules(harness, node_modules())
+    link_node_modules(harness, modules or node_modules())
     driver = harness / "synth.ts"
     driver.write_text(SYNTH_DRIVER)
     payload = json.dumps([[str(module), str(outdir)] for module, outdir in jobs])

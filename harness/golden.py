@@ -31,6 +31,7 @@ CASES: dict[str, dict[str, str]] = {
         "ApiGatewayHttpApi-Cognito",
         "LambdaFunctionUrl-None",
         "arm64-python-3.12",
+        "python-ApiGatewayRestApi-IAM",
     )
 }
 

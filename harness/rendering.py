@@ -77,6 +77,13 @@ RENDER_CASES: dict[str, dict[str, str]] = {
     # The runtime questions' answers other than the defaults (Python 3.13 on x86_64).
     "arm64-python-3.12": {"architecture": "arm64", "pythonVersion": "3.12"},
     "nested-directory": {"directory": "packages/apis"},
+    # The CDK half in Python: the defaults, and the compute whose construct differs most.
+    "python-ApiGatewayRestApi-IAM": {"cdkLanguage": "Python"},
+    "python-LambdaFunctionUrl-None": {
+        "cdkLanguage": "Python",
+        "computeType": "ServerlessLambdaFunctionUrl",
+        "auth": "None",
+    },
     **{
         f"longest-name-{variant_id(variant)}": {
             "name": LONGEST_NAME,

@@ -25,8 +25,9 @@ RELEASE_1, RELEASE_2 = "0.1.0", "0.2.0"
 # not in this checkout, so tests name the commits.)
 BEFORE_THE_APP = "2573641a4378dcb801fcae28719ea3f08bd26358"  # a checkout before 0.1.0
 RELEASE_0_1_0 = "c62a187542d44aeee10b8ea4480449b8240f8799"
+RELEASE_0_2_0 = "e0d6cb0e6ed022af1d8cff9bba8e9c65ebd8076c"
 # The release before the changes under test: what `copier update` starts from.
-PREVIOUS_RELEASE = RELEASE_0_1_0
+PREVIOUS_RELEASE = RELEASE_0_2_0
 
 # A fixed identity and clock so commits never depend on the machine's git configuration.
 GIT_ENV = {

@@ -25,11 +25,14 @@ def test_defaults_are_recorded_in_the_apis_own_answers_file(tmp_path, template_d
         "port": 8000,
         "pythonVersion": "3.13",
         "architecture": "x86_64",
+        "cdkLanguage": "TypeScript",
     }
     assert not (tmp_path / "packages/.copier-answers.yml").exists()
 
 
 BAD_ANSWERS = [
+    # The first API's folder holds the TypeScript constructs and app.
+    ({"cdkLanguage": "Python"}, "cdkLanguage Python is not this folder's"),
     ({"name": "9lives"}, "'9lives' is not a valid name"),
     ({"name": "my api"}, "'my api' is not a valid name"),
     ({"computeType": "Ec2"}, "Ec2"),

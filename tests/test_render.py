@@ -191,6 +191,12 @@ def test_rendered_typescript_is_lint_clean_and_formatted(
     rendered: Rendered, package: str, biome_binary: Path
 ) -> None:
     folder = rendered.packages / package
+    if rendered.answers.get("cdkLanguage") == "Python":  # no TypeScript, no npm project at all
+        npm = ["package.json", "tsconfig.json", "biome.json", "node_modules"]
+        found = [*folder.rglob("*.ts"), *(rendered.packages / name for name in npm)]
+        assert [path for path in found if path.exists()] == []
+        assert [path for path in (folder / name for name in npm) if path.exists()] == []
+        return
     report = lint(folder, biome_binary)
     assert report["diagnostics"] == [], json.dumps(report["diagnostics"], indent=1)[:4000]
     summary = report["summary"]
@@ -244,8 +250,13 @@ def test_the_app_and_the_constructs_ask_for_the_same_versions() -> None:
 def test_the_app_pins_a_2_1xxx_cdk_cli_and_the_checkov_of_the_dev_environment() -> None:
     app = json.loads((TEMPLATE / "template/infra/package.json").read_text())
     assert re.fullmatch(r"2\.1\d{3}\.\d+", app["devDependencies"]["aws-cdk"])
-    project = (TEMPLATE / "template/infra/project.json.jinja").read_text()
-    assert f"uvx checkov@{version('checkov')} " in project
+    for language in ("TypeScript", "Python"):
+        name = f"{{% if cdkLanguage == '{language}' %}}project.json{{% endif %}}.jinja"
+        project = (TEMPLATE / "template/infra" / name).read_text()
+        assert f"uvx checkov@{version('checkov')} " in project
+    # The Python app has no package.json: its targets run the same CLI with npx.
+    copier = (TEMPLATE / "copier.yml").read_text()
+    assert f'default: "{app["devDependencies"]["aws-cdk"]}"' in copier
 
 
 @pytest.mark.parametrize("case", cases(["custom-module"]))

@@ -22,6 +22,7 @@ from harness.template_repo import (
     NEW_FILE_TEXT,
     NEW_PIN,
     PREVIOUS_RELEASE,
+    RELEASE_0_1_0,
     RELEASE_1,
     RELEASE_2,
     SHARED_FIX,
@@ -283,6 +284,8 @@ def test_update_of_a_dirty_tree_stops_and_changes_nothing(packages: Path) -> Non
         ("port=80", "Validation error for question 'port': Port 80 is out of range"),
         # A new answer is judged by every rule, unlike the one recorded earlier (below).
         ("moduleName=json", "would shadow the standard library module 'json'"),
+        # The folder's constructs and app are in one language, for every API of it.
+        ("cdkLanguage=Python", "cdkLanguage cannot change from TypeScript to Python"),
     ],
 )
 def test_update_with_a_bad_answer_stops_and_changes_nothing(
@@ -382,12 +385,10 @@ def test_a_release_that_moves_a_user_file_moves_the_users_version(
 
 
 # --- From the previous release to this working tree -------------------------------------------
-@pytest.fixture(scope="module")
-def previous_release(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
-    """my-api rendered at the previous release, committed, then updated to this working tree
-    (released as RELEASE_2) with the README's command."""
-    tmp = tmp_path_factory.mktemp("previous-release")
-    template = TemplateRepo.from_commit(tmp / "template", PREVIOUS_RELEASE)
+def updated_from(tmp: Path, release: str) -> SimpleNamespace:
+    """my-api rendered at `release`, committed, then updated to this working tree (released as
+    RELEASE_2) with the README's command."""
+    template = TemplateRepo.from_commit(tmp / "template", release)
     template.release(RELEASE_1)
     template.replace_with_working_tree()
     template.release(RELEASE_2)
@@ -396,6 +397,17 @@ def previous_release(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespac
     result = copier(*UPDATE, cwd=packages)
     assert result.returncode == 0, result.stderr
     return SimpleNamespace(template=template, packages=packages, before=before)
+
+
+@pytest.fixture(scope="module")
+def previous_release(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
+    return updated_from(tmp_path_factory.mktemp("previous-release"), PREVIOUS_RELEASE)
+
+
+@pytest.fixture(scope="module")
+def release_0_1_0(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
+    """The same from 0.1.0, which had neither pythonVersion nor architecture."""
+    return updated_from(tmp_path_factory.mktemp("release-0.1.0"), RELEASE_0_1_0)
 
 
 def test_a_project_of_the_previous_release_passes_its_own_tests_after_updating(
@@ -414,19 +426,22 @@ def test_a_project_of_the_previous_release_passes_its_own_tests_after_updating(
     assert " passed" in result.stdout and " failed" not in result.stdout
 
 
-# The questions this release adds, what an API rendered before them had (and keeps), and what
-# a new API gets by default; and what the bundle script makes of each.
+# The questions a release added (the fixture of the release before it), what an API rendered
+# before them had (and keeps), what a new API gets by default, and what the bundle script makes
+# of each (cdkLanguage: none of its business).
 ADDED_QUESTIONS = {
-    "pythonVersion": ("3.12", "3.13", "PYTHON_VERSION"),
-    "architecture": ("x86_64", "x86_64", "ARCHITECTURE"),
+    "pythonVersion": ("release_0_1_0", "3.12", "3.13", "PYTHON_VERSION"),
+    "architecture": ("release_0_1_0", "x86_64", "x86_64", "ARCHITECTURE"),
+    "cdkLanguage": ("previous_release", "TypeScript", "TypeScript", None),
 }
 
 
 @pytest.mark.parametrize("question", sorted(ADDED_QUESTIONS))
 def test_an_api_rendered_before_a_question_keeps_what_it_had_and_a_new_one_gets_the_default(
-    previous_release: SimpleNamespace, tmp_path: Path, question: str
+    request: pytest.FixtureRequest, tmp_path: Path, question: str
 ) -> None:
-    kept, default, built_from = ADDED_QUESTIONS[question]
+    release, kept, default, built_from = ADDED_QUESTIONS[question]
+    previous_release: SimpleNamespace = request.getfixturevalue(release)
     # A new API beside the updated one, and one in a new folder.
     packages = tmp_path / "packages"
     shutil.copytree(previous_release.packages, packages)
@@ -446,8 +461,9 @@ def test_an_api_rendered_before_a_question_keeps_what_it_had_and_a_new_one_gets_
     )
     expected = {"updated": kept, "beside it": default, "elsewhere": default}
     assert {label: recorded[question] for label, recorded in answers.items()} == expected
-    built = {label: getattr(bundle_script(api), built_from) for label, api in apis.items()}
-    assert built == expected
+    if built_from is not None:
+        built = {label: getattr(bundle_script(api), built_from) for label, api in apis.items()}
+        assert built == expected
 
 
 CORS = "common/constructs/src/core/api/cors.ts"
