@@ -38,6 +38,18 @@ OPENAPI_SPEC = {
 }
 
 
+def many_operations_spec(count: int) -> dict:
+    """A spec of `count` GET operations, each at a path of one segment: `/op01` ... `/op80`."""
+    width = max(2, len(str(count)))
+    paths = {
+        f"/op{n:0{width}}": {
+            "get": {"operationId": f"op{n:0{width}}", "responses": {"200": {"description": "OK"}}}
+        }
+        for n in range(1, count + 1)
+    }
+    return {**OPENAPI_SPEC, "paths": paths}
+
+
 def cached_npm_install(
     package_json: str, label: str, members: dict[str, str] | None = None
 ) -> Path:
@@ -316,6 +328,32 @@ def example_stack(
             "  app.synth();",
             "}",
             "",
+        ]
+    )
+
+
+def one_api_stack(api: Api, integrations: str, *, extra: str = "") -> str:
+    """A CDK app module of a stack holding only `api` (IAM or None auth), with cdk-nag: its
+    integrations are the TypeScript expression `integrations`, in which `stack` is the stack;
+    `extra` is more code of the module (e.g. a function that must not compile)."""
+    index = os.path.relpath(api.constructs / "src", api.root / "infra")
+    return "\n".join(
+        [
+            "import { App, NestedStack, Stack, Validations } from 'aws-cdk-lib';",
+            "import { AwsSolutionsChecks } from 'cdk-nag';",
+            f"import {{ {api.cls} }} from '{index}';",
+            "",
+            "export function synth(outdir: string): void {",
+            "  const app = new App({ outdir });",
+            "  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));",
+            "  const stack = new Stack(app, 'Example', {",
+            "    env: { account: '123456789012', region: 'eu-west-1' },",
+            "  });",
+            f"  new {api.cls}(stack, '{api.cls}', {{ integrations: {integrations} }});",
+            "  void NestedStack;",
+            "  app.synth();",
+            "}",
+            extra,
         ]
     )
 

@@ -473,7 +473,7 @@ def test_a_wildcard_statement_added_to_a_function_role_fails_synth(app: SimpleNa
     assert result.returncode != 0
     output = result.stdout + result.stderr
     assert "AwsSolutions-IAM5[Resource::*]" in output, output
-    assert "Probe/MyApiEchoHandlerServiceRole/DefaultPolicy/Resource" in output, output
+    assert "Probe/MyApiFunctionsRole/DefaultPolicy/Resource" in output, output
 
 
 @pytest.fixture

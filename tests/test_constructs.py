@@ -25,7 +25,9 @@ from harness.constructs import (
     Api,
     build_api_outputs,
     generate_metadata,
+    many_operations_spec,
     node_modules,
+    one_api_stack,
     render_api,
     resources,
     run_unchecked,
@@ -70,6 +72,29 @@ class Synthesized:
         return template(self.outdir)
 
 
+# APIs of many operations, each alone in a stack: compute, operations, integrations. 80
+# operations fit one stack with a function each; 100 do not, unless their functions move to a
+# nested stack (op007's with a role of its own).
+LARGE_APIS = {
+    "large-rest": (REST, 80, "MyApi.defaultIntegrations(stack).build()"),
+    "large-http": (HTTP, 80, "MyApi.defaultIntegrations(stack).build()"),
+    "large-rest-too-large": (REST, 100, "MyApi.defaultIntegrations(stack).build()"),
+    "large-rest-nested": (
+        REST,
+        100,
+        "MyApi.defaultIntegrations(new NestedStack(stack, 'MyApiFunctions'))"
+        ".withOwnRole('op007').build()",
+    ),
+}
+# In every large example, type-checked and never run: tsc fails on an unused expect-error.
+LARGE_API_TYPE_ERRORS = """
+export function ownRoleOfAnUnknownOperation(stack: Stack): void {
+  // @ts-expect-error: not an operation of the API
+  MyApi.defaultIntegrations(stack).withOwnRole('echo');
+}
+"""
+
+
 @pytest.fixture(scope="session")
 def modules() -> Path:
     return node_modules()
@@ -79,7 +104,8 @@ def modules() -> Path:
 def workspace(tmp_path_factory, modules) -> dict:
     """Every variant (plus a nested directory), rendered, type-checked and synthesized: each
     with the example's settings (`<variant>`) and with the defaults, CORS closed
-    (`<variant>-closed`: a shared handler behind API Gateway, another web ACL for REST)."""
+    (`<variant>-closed`: a shared handler behind API Gateway, another web ACL for REST). And
+    large APIs alone in their stacks (`large-*`, see LARGE_APIS)."""
     base = tmp_path_factory.mktemp("constructs")
     apis = {
         variant_id(variant): Api(base / variant_id(variant), "packages", "my-api", *variant)
@@ -106,6 +132,14 @@ def workspace(tmp_path_factory, modules) -> dict:
                 web_acl=f"'{SHARED_WEB_ACL}'" if api.compute == REST else None,
             )
             jobs[f"{key}-closed"] = (api, closed)
+    for key, (api, operations, integrations) in LARGE_APIS.items():
+        api = Api(base / key, "packages", "my-api", api, "IAM")
+        render_api(api)
+        build_api_outputs(api, modules, many_operations_spec(operations))
+        example = api.root / "infra" / "large.ts"
+        example.parent.mkdir(parents=True, exist_ok=True)
+        example.write_text(one_api_stack(api, integrations, extra=LARGE_API_TYPE_ERRORS))
+        jobs[key] = (api, example)
     tsc_output = typecheck(
         base / "harness",
         [example for _, example in jobs.values()],
@@ -563,11 +597,87 @@ def test_a_function_in_a_vpc_manages_its_network_interfaces_in_a_policy_of_their
     assert "ec2:CreateNetworkInterface" in statement["Action"] and statement["Resource"] == "*"
 
 
+@pytest.mark.parametrize("key", ["large-rest", "large-http"])
+def test_80_operations_fit_one_stack_with_a_function_each(workspace, key) -> None:
+    """Under CloudFormation's 500 with the secure defaults (REST: WAF, throttling, access logs),
+    cdk-nag clean: one function per operation, sharing one role and one log group, each
+    function invoked under one permission."""
+    entry = synthesized(workspace, key)
+    tpl = entry.template
+    assert json.loads((entry.outdir / "validation-report.json").read_text())["pluginReports"] == []
+    assert len(tpl["Resources"]) < 500
+    functions = _functions(tpl)
+    assert len(functions) == 80
+    assert len({json.dumps(props["Role"]) for props in functions.values()}) == 1
+    assert len({json.dumps(props["LoggingConfig"]) for props in functions.values()}) == 1
+    permissions = [p["Properties"] for p in resources(tpl, "AWS::Lambda::Permission").values()]
+    assert sorted(p["FunctionName"]["Fn::GetAtt"][0] for p in permissions) == sorted(functions)
+    if key == "large-rest":
+        assert len(resources(tpl, "AWS::WAFv2::WebACLAssociation")) == 1
+        (stage,) = resources(tpl, "AWS::ApiGateway::Stage").values()
+        assert "AccessLogSetting" in stage["Properties"]
+        assert stage["Properties"]["MethodSettings"][0]["ThrottlingRateLimit"] == 100
+        # The API may invoke the function, on any of its methods: one permission, not two.
+        assert all(json.dumps(p["SourceArn"]).endswith('"/*/*/*"]]}') for p in permissions)
+        integrated = [
+            _integrated_function(method["Properties"])
+            for method in resources(tpl, "AWS::ApiGateway::Method").values()
+            if method["Properties"]["HttpMethod"] == "GET"
+        ]
+    else:
+        integrated = [
+            re.findall(r'"(\w+)", "Arn"', json.dumps(integration["Properties"]))[0][:-8]
+            for integration in resources(tpl, "AWS::ApiGatewayV2::Integration").values()
+        ]
+        assert len(resources(tpl, "AWS::ApiGatewayV2::Route")) == 80
+    assert sorted(integrated) == sorted(f"MyApiOp{n:02}Handler" for n in range(1, 81))
+
+
+def test_an_api_too_large_for_its_stack_fails_synth_with_the_ways_out(workspace) -> None:
+    """Before aws-cdk-lib's own check, which names neither the API nor what to do."""
+    entry = workspace["synth"]["large-rest-too-large"]
+    assert not entry.result["ok"]
+    error = entry.result["error"]
+    held = re.search(r"MyApi does not fit its stack: Example would hold (\d+) resources", error)
+    assert held is not None and int(held[1]) > 500, error
+    assert "CloudFormation allows 500 in a stack" in error
+    assert "100 operations served by 100 functions" in error
+    assert "`MyApi.defaultIntegrations(scope).withSharedHandler()`" in error
+    assert "new NestedStack(stack, 'MyApiFunctions')" in error
+    assert "TooManyResourcesInStack" not in error
+
+
+def test_the_functions_of_an_api_fit_a_nested_stack_and_one_may_have_its_own_role(
+    workspace,
+) -> None:
+    """100 operations: the functions and their shared role and log group in a nested stack, the
+    methods and permissions in the parent; op007's function has a role and logs of its own."""
+    entry = synthesized(workspace, "large-rest-nested")
+    parent = entry.template
+    (nested_path,) = entry.outdir.glob("*.nested.template.json")
+    nested = json.loads(nested_path.read_text())
+    assert len(parent["Resources"]) < 500 and len(nested["Resources"]) < 500
+    assert _functions(parent) == {}
+    functions = _functions(nested)
+    assert len(functions) == 100
+    assert len(resources(parent, "AWS::Lambda::Permission")) == 100
+    roles = {key[:-8]: props["Role"]["Fn::GetAtt"][0] for key, props in functions.items()}
+    own = roles.pop("MyApiOp007Handler")
+    assert set(roles.values()) == {next(iter(roles.values()))} != {own}
+    assert own.startswith("MyApiOp007HandlerServiceRole")
+    log_groups = {json.dumps(props["LoggingConfig"]) for props in functions.values()}
+    assert len(log_groups) == 2
+    tracing = [key for key in resources(nested, "AWS::IAM::Policy") if "TracingPolicy" in key]
+    assert len(tracing) == 2  # once per role, not once per function
+
+
 def _templates(workspace: dict) -> list[Path]:
+    """Every example's template but the large APIs': the same resources, many times over
+    (test_large_api.py lints and checks the app's, of 80 operations)."""
     return sorted(
         entry.outdir / "Example.template.json"
-        for entry in workspace["synth"].values()
-        if entry.result["ok"]
+        for key, entry in workspace["synth"].items()
+        if entry.result["ok"] and key not in LARGE_APIS
     )
 
 

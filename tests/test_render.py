@@ -5,6 +5,7 @@ Renders come from pytest-copie (`render_case`), once per case and session; each 
 are grouped onto one xdist worker so that no case renders twice.
 """
 
+import ast
 import json
 import os
 import re
@@ -184,6 +185,52 @@ def test_rendered_python_is_ruff_clean(rendered: Rendered) -> None:
             text=True,
         )
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _starts_a_fresh_interpreter(module: ast.Module) -> set[str]:
+    """The test functions of a module that call `run_fresh`, themselves or through a helper."""
+    functions = {node.name: node for node in module.body if isinstance(node, ast.FunctionDef)}
+
+    def calls(name: str, seen: frozenset[str]) -> bool:
+        for node in ast.walk(functions[name]):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                called = node.func.id
+                if called == "run_fresh" or (
+                    called in functions and called not in seen and calls(called, seen | {called})
+                ):
+                    return True
+        return False
+
+    return {name for name in functions if name.startswith("test_") and calls(name, frozenset())}
+
+
+def _marked_fresh_interpreter(module: ast.Module) -> set[str]:
+    """The test functions marked `fresh_interpreter`, one by one or by the module's pytestmark."""
+    mark = "pytest.mark.fresh_interpreter"
+    whole_module = any(
+        isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in node.targets)
+        and ast.unparse(node.value) == mark
+        for node in module.body
+    )
+    return {
+        node.name
+        for node in module.body
+        if isinstance(node, ast.FunctionDef)
+        and node.name.startswith("test_")
+        and (whole_module or mark in map(ast.unparse, node.decorator_list))
+    }
+
+
+def test_the_tests_that_start_a_fresh_interpreter_are_marked(rendered: Rendered) -> None:
+    """`-m "not fresh_interpreter"` (the quick run) leaves out exactly those, and no other."""
+    fresh = marked = 0
+    for path in sorted((rendered.api / "tests").rglob("test_*.py")):
+        module = ast.parse(path.read_text())
+        starts, marks = _starts_a_fresh_interpreter(module), _marked_fresh_interpreter(module)
+        assert starts == marks, path.name
+        fresh, marked = fresh + len(starts), marked + len(marks)
+    assert fresh >= 15
 
 
 @pytest.mark.parametrize("package", ["common/constructs", "infra"])

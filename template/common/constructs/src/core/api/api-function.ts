@@ -12,13 +12,14 @@ export type FunctionOptions = Partial<lambda.FunctionProps>;
 
 /**
  * A Lambda function with the defaults every API function shares: 30 s timeout, X-Ray active
- * tracing, and its own log group with a retention (one month unless `logGroup` is given).
+ * tracing, and a log group with a retention (one month unless `logGroup` is given).
  *
- * Its role (unless `role` is given) holds only what the function needs: writing to its own log
- * group, and the X-Ray and network-interface actions in policies of their own, the only
- * statements on `*`. A statement you add with `addToRolePolicy` lands in the role's default
- * policy, which cdk-nag checks like any other. The reviewed exceptions to cdk-nag and checkov
- * rules are recorded here, once, each on the resource it concerns.
+ * Its role (unless `role` is given: see {@link sharedExecution}) holds only what its functions
+ * need: writing to their log group, and the X-Ray and network-interface actions in policies of
+ * their own, once per role, the only statements on `*`. A statement you add with
+ * `addToRolePolicy` lands in the role's default policy, which cdk-nag checks like any other. The
+ * reviewed exceptions to cdk-nag and checkov rules are recorded here, once, each on the resource
+ * it concerns.
  */
 export class ApiFunction extends lambda.Function {
   /**
@@ -61,11 +62,7 @@ export class ApiFunction extends lambda.Function {
     const { tracing = lambda.Tracing.ACTIVE, ...functionProps } = props;
     // Without a role, lambda.Function would create one with AWSLambdaBasicExecutionRole, which
     // allows writing to every log group of the account.
-    const role =
-      props.role ??
-      new iam.Role(scope, `${id}ServiceRole`, {
-        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      });
+    const role = props.role ?? executionRole(scope, `${id}ServiceRole`);
     super(scope, id, {
       timeout: Duration.seconds(30),
       ...functionProps,
@@ -131,21 +128,60 @@ export class ApiFunction extends lambda.Function {
 
   /**
    * A policy of the function's role for actions that take no resource but `*`, acknowledged for
-   * cdk-nag on that policy alone; the function waits for it.
+   * cdk-nag on that policy alone; the function waits for it. A role of this app gets it once,
+   * whatever number of functions share the role; an imported role, once per function.
    */
   private addWildcardPolicy(
     role: iam.IRole,
     id: string,
     { actions, reason }: { readonly actions: string[]; readonly reason: string },
   ): iam.Policy {
-    const policy = new iam.Policy(this, id, {
-      statements: [new iam.PolicyStatement({ actions, resources: ['*'] })],
-    });
-    role.attachInlinePolicy(policy);
-    Validations.of(policy).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason });
+    const scope = role instanceof iam.Role ? role : this;
+    let policy = scope.node.tryFindChild(id) as iam.Policy | undefined;
+    if (policy === undefined) {
+      policy = new iam.Policy(scope, id, {
+        statements: [new iam.PolicyStatement({ actions, resources: ['*'] })],
+      });
+      role.attachInlinePolicy(policy);
+      Validations.of(policy).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason });
+    }
     this.node.defaultChild?.node.addDependency(policy);
     return policy;
   }
+}
+
+/**
+ * The options of one of an API's functions, with the execution role and the log group that the
+ * API's functions share unless `options` give their own: `<prefix>FunctionsRole` and
+ * `<prefix>FunctionsLogs` in `scope`, created by the first function that needs each. Sharing
+ * keeps a stack of one function per operation far from CloudFormation's 500 resources, but what
+ * one function is granted, every function sharing the role gets.
+ */
+export function sharedExecution(
+  scope: Construct,
+  prefix: string,
+  options: FunctionOptions,
+): FunctionOptions {
+  return {
+    ...options,
+    role: options.role ?? findOrCreate(scope, `${prefix}FunctionsRole`, executionRole),
+    logGroup: options.logGroup ?? findOrCreate(scope, `${prefix}FunctionsLogs`, defaultLogGroup),
+  };
+}
+
+function findOrCreate<T extends Construct>(
+  scope: Construct,
+  id: string,
+  create: (scope: Construct, id: string) => T,
+): T {
+  return (scope.node.tryFindChild(id) as T | undefined) ?? create(scope, id);
+}
+
+/** A role Lambda may assume, with no permission yet: each function adds what it needs. */
+function executionRole(scope: Construct, id: string): iam.Role {
+  return new iam.Role(scope, id, {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+  });
 }
 
 function defaultLogGroup(scope: Construct, id: string): logs.LogGroup {

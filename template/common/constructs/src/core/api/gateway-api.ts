@@ -3,7 +3,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ApiBase, type ApiDefinition, type ApiOptions } from './api-base';
-import { ApiFunction, functionsOf } from './api-function';
+import { ApiFunction, functionsOf, sharedExecution } from './api-function';
 import {
   type AuthType,
   COGNITO_CLIENT_IDS_ENV,
@@ -14,6 +14,7 @@ import type { ApiBundle } from './bundle';
 import { skipCheckov } from './checkov';
 import { IntegrationBuilder, type OperationIntegration } from './integration-builder';
 import { checkIntegrations, type OperationDetails, type OperationsMetadata } from './operations';
+import { stackLimitErrors } from './stack-limit';
 
 /** How many requests a stage serves, over all its operations; API Gateway answers 429 beyond. */
 export interface StageThrottle {
@@ -74,7 +75,8 @@ export interface BundledApi {
 
 /**
  * The builder of an API's default integrations, for a kind of API Gateway API: one function per
- * operation (or one for all) running the API's bundle, each wrapped by `integrate`. Where the
+ * operation (or one for all) running the API's bundle, each wrapped by `integrate`, sharing the
+ * API's execution role and log group (see {@link sharedExecution}) unless given their own. Where the
  * kind `streams`, a streaming operation's function runs behind the Lambda Web Adapter.
  */
 export function integrationBuilderFor<TIntegration, TOptions>(
@@ -93,12 +95,12 @@ export function integrationBuilderFor<TIntegration, TOptions>(
     new IntegrationBuilder({
       operations,
       streams,
-      createHandler: (id, options, streaming) =>
+      createHandler: (id, options, streaming, ownRole) =>
         (streaming ? ApiFunction.streamingFromBundle : ApiFunction.fromBundle)(
           scope,
           `${api.apiName}${id}`,
           api.bundle,
-          options,
+          ownRole ? options : sharedExecution(scope, api.apiName, options),
         ),
       createIntegration: integrate,
     });
@@ -107,7 +109,8 @@ export function integrationBuilderFor<TIntegration, TOptions>(
 /**
  * What the API Gateway constructs (REST and HTTP) share: one integration per operation of the
  * API's OpenAPI spec, stage throttling, access logs, the Cognito app client the functions
- * check, and IAM grants that list each operation.
+ * check, IAM grants that list each operation, and a synth error that says what to do when the
+ * API does not fit its stack.
  */
 export abstract class GatewayApiBase<
   TOperationId extends string,
@@ -137,6 +140,14 @@ export abstract class GatewayApiBase<
 
     const handlers = functionsOf(this.integrations);
     this.shareOrigins(handlers);
+    this.node.addValidation({
+      validate: () =>
+        stackLimitErrors(this, {
+          apiName: definition.apiName,
+          operations: Object.keys(definition.operations).length,
+          functions: handlers.length,
+        }),
+    });
     this.identity =
       definition.auth === 'Cognito' ? requireIdentity(this, options.identity) : undefined;
     if (this.identity !== undefined) {

@@ -67,7 +67,8 @@ export class HttpApiBase<
 > extends GatewayApiBase<TOperationId, TIntegrations, TAuth> {
   /**
    * The builder of an API's default integrations: one function per operation, from its bundle,
-   * all through Mangum (nothing streams behind an HTTP API).
+   * all through Mangum (nothing streams behind an HTTP API). A function of one operation may be
+   * invoked by its route only; a shared one, by the API (one permission, not one per route).
    */
   protected static readonly integrationBuilder = integrationBuilderFor<
     apigwv2.HttpRouteIntegration,
@@ -75,7 +76,9 @@ export class HttpApiBase<
   >(
     false,
     (handler, operationId) =>
-      new HttpLambdaIntegration(`${operationId ?? 'Router'}Integration`, handler),
+      new HttpLambdaIntegration(`${operationId ?? 'Router'}Integration`, handler, {
+        scopePermissionToRoute: operationId !== undefined,
+      }),
   );
 
   /** The underlying HTTP API. */

@@ -49,12 +49,14 @@ export interface IntegrationBuilderProps<TOperationId extends string, TIntegrati
   readonly streams: boolean;
   /**
    * Creates a function with the API's defaults, one that streams its responses if `streaming`;
-   * `id` is unique within the API.
+   * `id` is unique within the API. It shares the API's execution role and log group unless
+   * `ownRole`.
    */
   readonly createHandler: (
     id: string,
     options: FunctionOptions,
     streaming: boolean,
+    ownRole: boolean,
   ) => lambda.Function;
   /**
    * Wraps a function in an integration, a streaming one if `streaming`; `operationId` is
@@ -76,15 +78,17 @@ interface BuilderState<TOperationId extends string, TIntegration, TOptions> {
   readonly defaultOptions: FunctionOptions;
   readonly streamingOptions: FunctionOptions;
   readonly sharedHandler: boolean;
+  readonly ownRole: readonly TOperationId[];
   readonly operationOptions: OperationOptions<TOperationId, TOptions>;
   readonly overrides: Overrides<TOperationId, TIntegration, TOptions>;
 }
 
 /**
  * Builds an API's integrations: by default one function per operation, all from the API's
- * bundle. Where the API can stream (REST), a streaming operation's function runs the app behind
- * the Lambda Web Adapter and streams; every other one runs it through Mangum. Each call returns
- * a new builder, so a partly configured one can be reused.
+ * bundle, sharing one execution role and one log group. Where the API can stream (REST), a
+ * streaming operation's function runs the app behind the Lambda Web Adapter and streams; every
+ * other one runs it through Mangum. Each call returns a new builder, so a partly configured one
+ * can be reused.
  *
  * @example
  * const integrations = MyApi.defaultIntegrations(this)
@@ -105,6 +109,7 @@ export class IntegrationBuilder<
       defaultOptions: {},
       streamingOptions: {},
       sharedHandler: false,
+      ownRole: [],
       operationOptions: {},
       overrides: {},
     },
@@ -136,6 +141,21 @@ export class IntegrationBuilder<
    */
   public withSharedHandler(): IntegrationBuilder<TOperationId, TIntegration, TOptions, TOverrides> {
     return new IntegrationBuilder(this.props, { ...this.state, sharedHandler: true });
+  }
+
+  /**
+   * A function of their own for these operations, with an execution role and a log group of its
+   * own, for an operation that needs permissions no other operation should have (a grant to a
+   * function that shares the API's role reaches every function sharing it). With
+   * `withSharedHandler()`, these operations leave the shared function too.
+   */
+  public withOwnRole(
+    ...operationIds: TOperationId[]
+  ): IntegrationBuilder<TOperationId, TIntegration, TOptions, TOverrides> {
+    return new IntegrationBuilder(this.props, {
+      ...this.state,
+      ownRole: [...this.state.ownRole, ...operationIds],
+    });
   }
 
   /**
@@ -178,15 +198,33 @@ export class IntegrationBuilder<
   /** Creates the functions not overridden and returns every operation's integration. */
   public build(): Integrations<TOperationId, TIntegration, TOptions, TOverrides> {
     const { operations, streams, createHandler, createIntegration } = this.props;
-    const { defaultOptions, streamingOptions, sharedHandler, operationOptions, overrides } =
-      this.state;
+    const {
+      defaultOptions,
+      streamingOptions,
+      sharedHandler,
+      ownRole,
+      operationOptions,
+      overrides,
+    } = this.state;
+    const unknown = ownRole.filter((operationId) => !(operationId in operations));
+    if (unknown.length > 0) {
+      throw new Error(
+        `withOwnRole(${unknown.join(', ')}): not an operation of the API ` +
+          `(${Object.keys(operations).join(', ')}).`,
+      );
+    }
     const overridden: Readonly<
       Record<string, OperationIntegration<TIntegration, TOptions> | undefined>
     > = overrides;
     const optionsOf: Readonly<Record<string, TOptions | undefined>> = operationOptions;
-    const serve = (id: string, operationId: TOperationId | undefined, streaming: boolean) => {
+    const serve = (
+      id: string,
+      operationId: TOperationId | undefined,
+      streaming: boolean,
+      ownRoleHere = false,
+    ) => {
       const options = streaming ? { ...defaultOptions, ...streamingOptions } : defaultOptions;
-      const handler = createHandler(id, options, streaming);
+      const handler = createHandler(id, options, streaming, ownRoleHere);
       return { handler, integration: createIntegration(handler, operationId, streaming) };
     };
     // With a shared handler: one router for the operations that stream, one for the others.
@@ -206,9 +244,11 @@ export class IntegrationBuilder<
         continue;
       }
       const streaming = streams && operations[operationId].streaming;
-      const served = sharedHandler
-        ? route(streaming)
-        : serve(`${pascalCase(operationId)}Handler`, operationId, streaming);
+      const isolated = ownRole.includes(operationId);
+      const served =
+        sharedHandler && !isolated
+          ? route(streaming)
+          : serve(`${pascalCase(operationId)}Handler`, operationId, streaming, isolated);
       const entry: DefaultIntegration<TIntegration, TOptions> = {
         ...served,
         options: optionsOf[operationId],

@@ -65,7 +65,8 @@ export class RestApiBase<
 > extends GatewayApiBase<TOperationId, TIntegrations, TAuth> {
   /**
    * The builder of an API's default integrations: one function per operation running the API's
-   * bundle, each allowed to serve its own method only (a shared handler, the whole API). A
+   * bundle, each with one permission for the API to invoke it (one per function: scoping it to
+   * the method takes two, one for the stage and one for the console's test invocations). A
    * streaming operation's integration streams (API Gateway then invokes the function's
    * response-streaming endpoint), with the function's timeout as its own: a stream lasts as long
    * as its function runs, up to the 15 minutes both Lambda and a STREAM integration allow.
@@ -75,9 +76,9 @@ export class RestApiBase<
     apigateway.MethodOptions
   >(
     true,
-    (handler, operationId, streaming) =>
+    (handler, _operationId, streaming) =>
       new apigateway.LambdaIntegration(handler, {
-        scopePermissionToMethod: operationId !== undefined,
+        scopePermissionToMethod: false,
         ...(streaming && {
           responseTransferMode: apigateway.ResponseTransferMode.STREAM,
           timeout: handler.timeout,
