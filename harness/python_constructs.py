@@ -231,6 +231,31 @@ def imported_names(imports: list[str]) -> list[str]:
     return names
 
 
+def python_one_api(api: Api, integrations: str) -> str:
+    """The Python twin of `harness.constructs.one_api_stack`: a stack holding only `api` (IAM
+    or None auth), whose integrations are the Python expression `integrations` (of `stack`)."""
+    return "\n".join(
+        [
+            '"""A stack of one API (written by the template\'s tests)."""',
+            "",
+            "from aws_cdk import App, Environment, Stack, Validations",
+            "from cdk_nag import AwsSolutionsChecks",
+            "",
+            f"from common_constructs.app.apis.{api.snake} import {api.cls}",
+            "",
+            "",
+            "def synth(outdir: str) -> None:",
+            "    app = App(outdir=outdir)",
+            "    Validations.of(app).add_plugins(AwsSolutionsChecks(app))",
+            '    stack = Stack(app, "Example",',
+            '        env=Environment(account="123456789012", region="eu-west-1"))',
+            f'    {api.cls}(stack, "{api.cls}", integrations={integrations})',
+            "    app.synth()",
+            "",
+        ]
+    )
+
+
 PYTHON_SYNTH_DRIVER = """\
 # Synthesizes each [module, outdir] given as JSON and reports how each one went.
 import importlib.util

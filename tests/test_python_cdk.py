@@ -23,6 +23,7 @@ from harness.constructs import (
     app_target,
     build_api_outputs,
     cdk_out,
+    one_api_stack,
     render_api,
     run_unchecked,
     synth_all,
@@ -37,6 +38,7 @@ from harness.python_constructs import (
     node_modules_at_python_cdk_lib,
     pyright,
     python_cdk_lib_version,
+    python_one_api,
     python_synth_all,
     render_python_api,
     template_diff,
@@ -62,14 +64,13 @@ def api_name(variant: tuple[str, str]) -> str:
 
 
 # Each variant's example with the README's settings, and, behind API Gateway, the defaults with
-# a shared handler (`-shared`): every builder option, prop and handle of both constructs.
+# a shared handler (`-shared`), and one operation with a role of its own next to the shared
+# one (`-own-role`, a stack of that API alone): every builder option, prop and handle of both.
+OWN_ROLE_VARIANTS = ((REST, "IAM"), (HTTP, "None"))
 EXAMPLES = [
-    *((variant_id(variant), variant, False) for variant in VARIANTS),
-    *(
-        (f"{variant_id(variant)}-shared", variant, True)
-        for variant in VARIANTS
-        if variant[0] != URL
-    ),
+    *((variant_id(variant), variant, "") for variant in VARIANTS),
+    *((f"{variant_id(v)}-shared", v, "shared") for v in VARIANTS if v[0] != URL),
+    *((f"{variant_id(v)}-own-role", v, "own-role") for v in OWN_ROLE_VARIANTS),
 ]
 
 
@@ -124,17 +125,27 @@ def equivalence(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     python_root = base / "python"
     ts_jobs, py_jobs, outdirs = [], [], {}
     ts_apis, py_apis = [], {}
-    for key, variant, shared in EXAMPLES:
+    for key, variant, kind in EXAMPLES:
         name = api_name(variant)
-        if not shared:
+        if not kind:
             ts_apis.append(render_api(Api(base / "ts" / name, "packages", name, *variant)))
             build_api_outputs(ts_apis[-1], modules)
             py_apis[variant] = render_python_api(Api(python_root, "packages", name, *variant))
             build_python_api_outputs(py_apis[variant])
         ts_api = Api(base / "ts" / name, "packages", name, *variant)
-        options = {"shared_handler": True, "closed": True} if shared else {}
-        example = write_example(ts_api, "shared" if shared else "example", **options)
-        python_example = write_python_example(py_apis[variant], key.replace("-", "_"), **options)
+        if kind == "own-role":
+            example = ts_api.root / "infra" / "own_role.ts"
+            own_role = f"{ts_api.cls}.defaultIntegrations(stack).withOwnRole('stream').build()"
+            example.write_text(one_api_stack(ts_api, own_role))
+            python_example = python_root / "examples" / f"{key.replace('-', '_')}.py"
+            own_role = f'{ts_api.cls}.default_integrations(stack).with_own_role("stream").build()'
+            python_example.write_text(python_one_api(py_apis[variant], own_role))
+        else:
+            options = {"shared_handler": True, "closed": True} if kind else {}
+            example = write_example(ts_api, kind or "example", **options)
+            python_example = write_python_example(
+                py_apis[variant], key.replace("-", "_"), **options
+            )
         outdirs[key] = (example.with_suffix(".out"), python_example.with_suffix(".out"))
         ts_jobs.append((example, outdirs[key][0]))
         py_jobs.append((python_example, outdirs[key][1]))

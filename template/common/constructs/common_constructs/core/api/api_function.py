@@ -1,7 +1,7 @@
 """The Lambda functions that run an API's bundle."""
 
-from collections.abc import Iterable
-from typing import Any, cast
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar, cast
 
 from aws_cdk import Acknowledgment, Duration, Validations
 from aws_cdk import aws_iam as iam
@@ -27,14 +27,14 @@ _TRACING_MODES = {
 
 class ApiFunction(lambda_.Function):
     """A Lambda function with the defaults every API function shares: 30 s timeout, X-Ray
-    active tracing, and its own log group with a retention (one month unless `log_group` is
-    given).
+    active tracing, and a log group with a retention (one month unless `log_group` is given).
 
-    Its role (unless `role` is given) holds only what the function needs: writing to its own
-    log group, and the X-Ray and network-interface actions in policies of their own, the only
-    statements on `*`. A statement you add with `add_to_role_policy` lands in the role's default
-    policy, which cdk-nag checks like any other. The reviewed exceptions to cdk-nag and checkov
-    rules are recorded here, once, each on the resource it concerns.
+    Its role (unless `role` is given: see `shared_execution`) holds only what its functions
+    need: writing to their log group, and the X-Ray and network-interface actions in policies
+    of their own, once per role, the only statements on `*`. A statement you add with
+    `add_to_role_policy` lands in the role's default policy, which cdk-nag checks like any
+    other. The reviewed exceptions to cdk-nag and checkov rules are recorded here, once, each
+    on the resource it concerns.
     """
 
     @classmethod
@@ -74,14 +74,7 @@ class ApiFunction(lambda_.Function):
         # which allows writing to every log group of the account. (jsii's Python types name a
         # parameter of some classes apart from their interface's, `grantee` and `identity`:
         # pyright sees no match, hence the casts here and elsewhere.)
-        role = props.role or cast(
-            iam.IRole,
-            iam.Role(
-                scope,
-                f"{id}ServiceRole",
-                assumed_by=cast(iam.IPrincipal, iam.ServicePrincipal("lambda.amazonaws.com")),
-            ),
-        )
+        role = props.role or cast(iam.IRole, _execution_role(scope, f"{id}ServiceRole"))
         log_group = props.log_group or _default_log_group(scope, f"{id}Logs")
         super().__init__(
             scope,
@@ -164,17 +157,55 @@ class ApiFunction(lambda_.Function):
         self, role: iam.IRole, id: str, *, actions: list[str], reason: str
     ) -> iam.Policy:
         """A policy of the function's role for actions that take no resource but `*`,
-        acknowledged for cdk-nag on that policy alone; the function waits for it."""
-        policy = iam.Policy(
-            self, id, statements=[iam.PolicyStatement(actions=actions, resources=["*"])]
-        )
-        role.attach_inline_policy(policy)
-        Validations.of(policy).acknowledge(
-            Acknowledgment(id="AwsSolutions-IAM5[Resource::*]", reason=reason)
-        )
+        acknowledged for cdk-nag on that policy alone; the function waits for it. A role of
+        this app gets it once, whatever number of functions share the role; an imported role,
+        once per function."""
+        scope: Construct = role if isinstance(role, iam.Role) else self
+        policy = scope.node.try_find_child(id)
+        if not isinstance(policy, iam.Policy):
+            policy = iam.Policy(
+                scope, id, statements=[iam.PolicyStatement(actions=actions, resources=["*"])]
+            )
+            role.attach_inline_policy(policy)
+            Validations.of(policy).acknowledge(
+                Acknowledgment(id="AwsSolutions-IAM5[Resource::*]", reason=reason)
+            )
         if self.node.default_child is not None:
             self.node.default_child.node.add_dependency(policy)
         return policy
+
+
+def shared_execution(scope: Construct, prefix: str, options: FunctionOptions) -> FunctionOptions:
+    """The options of one of an API's functions, with the execution role and the log group
+    that the API's functions share unless `options` give their own: `<prefix>FunctionsRole`
+    and `<prefix>FunctionsLogs` in `scope`, created by the first function that needs each.
+    Sharing keeps a stack of one function per operation far from CloudFormation's 500
+    resources, but what one function is granted, every function sharing the role gets."""
+    role = options.role or cast(
+        iam.IRole, _find_or_create(scope, f"{prefix}FunctionsRole", _execution_role)
+    )
+    log_group = options.log_group or _find_or_create(
+        scope, f"{prefix}FunctionsLogs", _default_log_group
+    )
+    shared: dict[str, Any] = {**values(options), "role": role, "log_group": log_group}
+    return FunctionOptions(**shared)
+
+
+TConstruct = TypeVar("TConstruct", bound=Construct)
+
+
+def _find_or_create(
+    scope: Construct, id: str, create: Callable[[Construct, str], TConstruct]
+) -> TConstruct:
+    existing = scope.node.try_find_child(id)
+    return cast(TConstruct, existing) if existing is not None else create(scope, id)
+
+
+def _execution_role(scope: Construct, id: str) -> iam.Role:
+    """A role Lambda may assume, with no permission yet: each function adds what it needs."""
+    return iam.Role(
+        scope, id, assumed_by=cast(iam.IPrincipal, iam.ServicePrincipal("lambda.amazonaws.com"))
+    )
 
 
 def bundle_props(bundle: ApiBundle) -> dict[str, Any]:

@@ -17,6 +17,8 @@ from common_constructs.core.api.auth import (
 )
 from common_constructs.core.api.checkov import CheckovSkip, skip_checkov
 from common_constructs.core.api.operations import OperationsMetadata, check_integrations
+from common_constructs.core.api.stack_limit import ApiSize, stack_limit_errors
+from common_constructs.core.api.validations import validation
 
 TIntegrations = TypeVar("TIntegrations", bound=Mapping[str, object])
 T = TypeVar("T")
@@ -49,7 +51,8 @@ class GatewayApiOptions(ApiOptions, total=False):
 class GatewayApiBase(ApiBase[TAuth], Generic[TIntegrations, TAuth]):
     """What the API Gateway constructs (REST and HTTP) share: one integration per operation of
     the API's OpenAPI spec, stage throttling, access logs, the Cognito app client the functions
-    check, and IAM grants that list each operation."""
+    check, IAM grants that list each operation, and a synth error that says what to do when
+    the API does not fit its stack."""
 
     def __init__(
         self,
@@ -72,6 +75,10 @@ class GatewayApiBase(ApiBase[TAuth], Generic[TIntegrations, TAuth]):
 
         handlers = functions_of(integrations.values())
         self._share_origins(handlers)
+        size = ApiSize(
+            api_name=definition.api_name, operations=len(operations), functions=len(handlers)
+        )
+        self.node.add_validation(validation(lambda: stack_limit_errors(self, size)))
         self._identity = require_identity(self, identity) if definition.auth == "Cognito" else None
         if self._identity is not None:
             for handler in handlers:

@@ -53,7 +53,9 @@ HttpOperationIntegration = OperationIntegration[apigwv2.HttpRouteIntegration, Ht
 
 class HttpIntegrationBuilder(IntegrationBuilder[apigwv2.HttpRouteIntegration, HttpRouteOptions]):
     """The builder of an HTTP API's default integrations: one function per operation, from its
-    bundle, all through Mangum (nothing streams behind an HTTP API)."""
+    bundle, all through Mangum (nothing streams behind an HTTP API). A function of one
+    operation may be invoked by its route only; a shared one, by the API (one permission, not
+    one per route)."""
 
     streams = False
 
@@ -62,7 +64,9 @@ class HttpIntegrationBuilder(IntegrationBuilder[apigwv2.HttpRouteIntegration, Ht
     ) -> apigwv2.HttpRouteIntegration:
         # jsii's Python types: a Function is an IFunction (see api_function.py).
         return HttpLambdaIntegration(
-            f"{operation_id or 'Router'}Integration", cast(lambda_.IFunction, handler)
+            f"{operation_id or 'Router'}Integration",
+            cast(lambda_.IFunction, handler),
+            scope_permission_to_route=operation_id is not None,
         )
 
 

@@ -10,7 +10,11 @@ from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 from common_constructs.core.api.api_base import ApiDefinition
-from common_constructs.core.api.api_function import ApiFunction, FunctionOptions
+from common_constructs.core.api.api_function import (
+    ApiFunction,
+    FunctionOptions,
+    shared_execution,
+)
 from common_constructs.core.api.auth import AuthType
 from common_constructs.core.api.operations import OperationsMetadata
 from common_constructs.core.api.props import values
@@ -42,9 +46,10 @@ class DefaultIntegration(OperationIntegration[TIntegration, TOptions]):
 
 class IntegrationBuilder(Generic[TIntegration, TOptions]):
     """Builds an API's integrations: by default one function per operation, all from the API's
-    bundle. Where the API can stream (REST), a streaming operation's function runs the app
-    behind the Lambda Web Adapter and streams; every other one runs it through Mangum. Each
-    call returns a new builder, so a partly configured one can be reused.
+    bundle, sharing one execution role and one log group (see `shared_execution`). Where the
+    API can stream (REST), a streaming operation's function runs the app behind the Lambda Web
+    Adapter and streams; every other one runs it through Mangum. Each call returns a new
+    builder, so a partly configured one can be reused.
 
     A kind of API (REST, HTTP) subclasses it with `streams` and `_integrate`; each API's module
     subclasses that one to type the keyword arguments by operation id.
@@ -73,6 +78,7 @@ class IntegrationBuilder(Generic[TIntegration, TOptions]):
         self._default_options: dict[str, Any] = {}
         self._streaming_options: dict[str, Any] = {}
         self._shared_handler = False
+        self._own_role: tuple[str, ...] = ()
         self._operation_options: dict[str, TOptions] = {}
         self._overrides: dict[str, OperationIntegration[TIntegration, TOptions]] = {}
 
@@ -113,6 +119,13 @@ class IntegrationBuilder(Generic[TIntegration, TOptions]):
         cost of per-operation permissions and metrics."""
         return self._changed(lambda b: setattr(b, "_shared_handler", True))
 
+    def _with_own_role(self, operation_ids: tuple[str, ...]) -> Self:
+        """A function of their own for these operations, with an execution role and a log
+        group of its own, for an operation that needs permissions no other operation should
+        have (a grant to a function that shares the API's role reaches every function sharing
+        it). With `with_shared_handler()`, these operations leave the shared function too."""
+        return self._changed(lambda b: setattr(b, "_own_role", (*self._own_role, *operation_ids)))
+
     def _with_operation_options(self, options: Mapping[str, Any]) -> Self:
         """Method (REST) or route (HTTP) options of operations served by the default functions,
         merged over earlier ones: with Cognito auth, `authorization_scopes` makes that
@@ -128,22 +141,26 @@ class IntegrationBuilder(Generic[TIntegration, TOptions]):
 
     def _build(self) -> dict[str, OperationIntegration[TIntegration, TOptions]]:
         """Creates the functions not overridden and returns every operation's integration."""
+        unknown = [key for key in self._own_role if key not in self._operations]
+        if unknown:
+            raise ValueError(
+                f"with_own_role({', '.join(unknown)}): not an operation of the API "
+                f"({', '.join(self._operations)})."
+            )
 
         def serve(
-            id: str, operation_id: str | None, streaming: bool
+            id: str, operation_id: str | None, streaming: bool, own_role: bool = False
         ) -> tuple[lambda_.Function, TIntegration]:
-            options = (
+            merged = (
                 {**self._default_options, **self._streaming_options}
                 if streaming
                 else self._default_options
             )
+            options = FunctionOptions(**merged)
+            if not own_role:
+                options = shared_execution(self._scope, self._api.api_name, options)
             create = ApiFunction.streaming_from_bundle if streaming else ApiFunction.from_bundle
-            handler = create(
-                self._scope,
-                f"{self._api.api_name}{id}",
-                self._api.bundle,
-                FunctionOptions(**options),
-            )
+            handler = create(self._scope, f"{self._api.api_name}{id}", self._api.bundle, options)
             return handler, self._integrate(handler, operation_id, streaming)
 
         # With a shared handler: one router for the operations that stream, one for the others.
@@ -163,10 +180,13 @@ class IntegrationBuilder(Generic[TIntegration, TOptions]):
                 built[operation_id] = override
                 continue
             streaming = self.streams and self._operations[operation_id].streaming
+            isolated = operation_id in self._own_role
             handler, integration = (
                 route(streaming)
-                if self._shared_handler
-                else serve(f"{_pascal_case(operation_id)}Handler", operation_id, streaming)
+                if self._shared_handler and not isolated
+                else serve(
+                    f"{_pascal_case(operation_id)}Handler", operation_id, streaming, isolated
+                )
             )
             built[operation_id] = DefaultIntegration(
                 integration=integration,

@@ -3,13 +3,12 @@
 from collections.abc import Sequence
 from typing import Any, Generic, Literal, cast
 
-import jsii
 from aws_cdk import Acknowledgment, RemovalPolicy, Stack, Validations
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_wafv2 as wafv2
-from constructs import Construct, IValidation
+from constructs import Construct
 
 from common_constructs.core.api.api_base import ApiDefinition, TAuth
 from common_constructs.core.api.auth import AuthType, CognitoIdentity, require_identity
@@ -28,6 +27,7 @@ from common_constructs.core.api.integration_builder import (
 from common_constructs.core.api.lazy import lazy_any, lazy_string
 from common_constructs.core.api.operations import OperationDetails, OperationsMetadata
 from common_constructs.core.api.props import values
+from common_constructs.core.api.validations import validation
 from common_constructs.core.api.web_acl import ManagedRulesWebAcl
 
 RestOperationOptions = apigw.MethodOptions
@@ -41,7 +41,8 @@ access tokens with one of those scopes instead of ID tokens."""
 
 class RestIntegrationBuilder(IntegrationBuilder[apigw.Integration, apigw.MethodOptions]):
     """The builder of a REST API's default integrations: one function per operation running the
-    API's bundle, each allowed to serve its own method only (a shared handler, the whole API).
+    API's bundle, each with one permission for the API to invoke it (one per function: scoping
+    it to the method takes two, one for the stage and one for the console's test invocations).
     A streaming operation's integration streams (API Gateway then invokes the function's
     response-streaming endpoint), with the function's timeout as its own: a stream lasts as
     long as its function runs, up to the 15 minutes both Lambda and a STREAM integration
@@ -63,7 +64,7 @@ class RestIntegrationBuilder(IntegrationBuilder[apigw.Integration, apigw.MethodO
         # jsii's Python types: a Function is an IFunction (see api_function.py).
         return apigw.LambdaIntegration(
             cast(lambda_.IFunction, handler),
-            scope_permission_to_method=operation_id is not None,
+            scope_permission_to_method=False,
             **stream,
         )
 
@@ -81,15 +82,6 @@ class RestApiOptions(GatewayApiOptions, total=False):
     defaults; `deploy_options` are merged with the stage's (throttling there overrides
     `throttle`). Default: a regional API with tracing, access logs, error logging and
     throttling on its `prod` stage."""
-
-
-@jsii.implements(IValidation)
-class _Validation:
-    def __init__(self, validate: Any) -> None:
-        self._validate = validate
-
-    def validate(self) -> list[str]:
-        return self._validate()
 
 
 class RestApiBase(GatewayApiBase[TIntegrations, TAuth], Generic[TIntegrations, TAuth]):
@@ -185,7 +177,7 @@ class RestApiBase(GatewayApiBase[TIntegrations, TAuth], Generic[TIntegrations, T
                 cast(apigw.IResource, resource), [details.method for _, details in path_operations]
             )
         self._add_cors_to_gateway_errors()
-        self.node.add_validation(_Validation(self._streaming_conflicts))
+        self.node.add_validation(validation(self._streaming_conflicts))
         self.web_acl = self._protect_stage(definition.api_name, web_acl)
         """The web ACL this construct created for the stage, unless given one or
         `web_acl=False`."""
