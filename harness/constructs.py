@@ -312,6 +312,30 @@ def example_stack(
             "  });",
             "  api.grantInvokeAccess(caller);",
         ]
+    return synth_module(imports, [*body, "  void iam;", "  void s3;"])
+
+
+def one_api_stack(api: Api, integrations: str, *, extra: str = "") -> str:
+    """A CDK app module of a stack holding only `api` (IAM or None auth), with cdk-nag: its
+    integrations are the TypeScript expression `integrations`, in which `stack` is the stack;
+    `extra` is more code of the module (e.g. a function that must not compile)."""
+    index = os.path.relpath(api.constructs / "src", api.root / "infra")
+    imports = [
+        "import { App, NestedStack, Stack, Validations } from 'aws-cdk-lib';",
+        "import { AwsSolutionsChecks } from 'cdk-nag';",
+        f"import {{ {api.cls} }} from '{index}';",
+    ]
+    body = [
+        f"  new {api.cls}(stack, '{api.cls}', {{ integrations: {integrations} }});",
+        "  void NestedStack;",
+    ]
+    return synth_module(imports, body, extra)
+
+
+def synth_module(imports: list[str], body: list[str], extra: str = "") -> str:
+    """A module exporting `synth(outdir)`, which synthesizes an app of one stack (`Example`, in
+    a fixed account and region) built by `body`, with cdk-nag; `imports` must bring `App`,
+    `Stack`, `Validations` and `AwsSolutionsChecks`."""
     return "\n".join(
         [
             *imports,
@@ -323,34 +347,6 @@ def example_stack(
             "    env: { account: '123456789012', region: 'eu-west-1' },",
             "  });",
             *body,
-            "  void iam;",
-            "  void s3;",
-            "  app.synth();",
-            "}",
-            "",
-        ]
-    )
-
-
-def one_api_stack(api: Api, integrations: str, *, extra: str = "") -> str:
-    """A CDK app module of a stack holding only `api` (IAM or None auth), with cdk-nag: its
-    integrations are the TypeScript expression `integrations`, in which `stack` is the stack;
-    `extra` is more code of the module (e.g. a function that must not compile)."""
-    index = os.path.relpath(api.constructs / "src", api.root / "infra")
-    return "\n".join(
-        [
-            "import { App, NestedStack, Stack, Validations } from 'aws-cdk-lib';",
-            "import { AwsSolutionsChecks } from 'cdk-nag';",
-            f"import {{ {api.cls} }} from '{index}';",
-            "",
-            "export function synth(outdir: string): void {",
-            "  const app = new App({ outdir });",
-            "  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));",
-            "  const stack = new Stack(app, 'Example', {",
-            "    env: { account: '123456789012', region: 'eu-west-1' },",
-            "  });",
-            f"  new {api.cls}(stack, '{api.cls}', {{ integrations: {integrations} }});",
-            "  void NestedStack;",
             "  app.synth();",
             "}",
             extra,

@@ -8,7 +8,7 @@ const STACK_RESOURCE_LIMIT_CONTEXT = '@aws-cdk/core:stackResourceLimit';
 const CLOUDFORMATION_RESOURCE_LIMIT = 500;
 
 /** What the error names about the API that does not fit. */
-export interface ApiSize {
+interface ApiSize {
   /** The API's construct class, e.g. `MyApi`. */
   readonly apiName: string;
   /** How many operations it serves. */
