@@ -12,6 +12,7 @@ import difflib
 import json
 import re
 import tomllib
+from collections.abc import Sequence
 from pathlib import Path
 
 from harness.constructs import (
@@ -196,6 +197,37 @@ def python_example(api: Api, *, shared_handler: bool = False, closed: bool = Fal
             "        assumed_by=cast(iam.IPrincipal, iam.AccountRootPrincipal()))",
             "    api.grant_invoke_access(cast(iam.IGrantable, caller))",
         ]
+    return python_synth_module(imports, body, classes)
+
+
+def imported_names(imports: list[str]) -> list[str]:
+    """The names `from … import …` lines bind."""
+    names = []
+    for line in imports:
+        if line.startswith("from "):
+            for item in line.split(" import ", 1)[1].split(","):
+                names.append(item.split(" as ")[-1].strip())
+    return names
+
+
+def python_one_api(api: Api, integrations: str) -> str:
+    """The Python twin of `harness.constructs.one_api_stack`: a stack holding only `api` (IAM
+    or None auth), whose integrations are the Python expression `integrations` (of `stack`)."""
+    imports = [
+        "from aws_cdk import App, Environment, Stack, Validations",
+        "from cdk_nag import AwsSolutionsChecks",
+        "",
+        f"from common_constructs.app.apis.{api.snake} import {api.cls}",
+    ]
+    return python_synth_module(
+        imports, [f'    {api.cls}(stack, "{api.cls}", integrations={integrations})']
+    )
+
+
+def python_synth_module(imports: list[str], body: list[str], classes: Sequence[str] = ()) -> str:
+    """The twin of `harness.constructs.synth_module`: a module whose `synth(outdir)`
+    synthesizes an app of one stack built by `body`, with cdk-nag; `imports` must bring `App`,
+    `Environment`, `Stack`, `Validations` and `AwsSolutionsChecks`."""
     return "\n".join(
         [
             '"""An example app of the constructs (written by the template\'s tests)."""',
@@ -215,42 +247,7 @@ def python_example(api: Api, *, shared_handler: bool = False, closed: bool = Fal
             "",
             "",
             "# Some imports serve some variants only.",
-            f"_ = ({', '.join(imported_names(imports))})",
-            "",
-        ]
-    )
-
-
-def imported_names(imports: list[str]) -> list[str]:
-    """The names `from … import …` lines bind."""
-    names = []
-    for line in imports:
-        if line.startswith("from "):
-            for item in line.split(" import ", 1)[1].split(","):
-                names.append(item.split(" as ")[-1].strip())
-    return names
-
-
-def python_one_api(api: Api, integrations: str) -> str:
-    """The Python twin of `harness.constructs.one_api_stack`: a stack holding only `api` (IAM
-    or None auth), whose integrations are the Python expression `integrations` (of `stack`)."""
-    return "\n".join(
-        [
-            '"""A stack of one API (written by the template\'s tests)."""',
-            "",
-            "from aws_cdk import App, Environment, Stack, Validations",
-            "from cdk_nag import AwsSolutionsChecks",
-            "",
-            f"from common_constructs.app.apis.{api.snake} import {api.cls}",
-            "",
-            "",
-            "def synth(outdir: str) -> None:",
-            "    app = App(outdir=outdir)",
-            "    Validations.of(app).add_plugins(AwsSolutionsChecks(app))",
-            '    stack = Stack(app, "Example",',
-            '        env=Environment(account="123456789012", region="eu-west-1"))',
-            f'    {api.cls}(stack, "{api.cls}", integrations={integrations})',
-            "    app.synth()",
+            f"_ = ({', '.join(imported_names(imports))},)",
             "",
         ]
     )
