@@ -1,8 +1,7 @@
 """An API on an API Gateway HTTP API."""
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, cast
+from typing import Any, Generic, Unpack, cast
 
 import jsii
 from aws_cdk import Acknowledgment, Annotations, Duration, Validations
@@ -23,7 +22,6 @@ from common_constructs.core.api.cors import (
 from common_constructs.core.api.gateway_api import (
     GatewayApiBase,
     GatewayApiOptions,
-    StageThrottle,
     TIntegrations,
 )
 from common_constructs.core.api.integration_builder import (
@@ -109,20 +107,10 @@ class HttpApiBase(GatewayApiBase[TIntegrations, TAuth], Generic[TIntegrations, T
         integrations: TIntegrations,
         identity: CognitoIdentity | None = None,
         *,
-        allowed_origins: Sequence[str] = (),
-        throttle: StageThrottle | None = None,
         http_api_props: apigwv2.HttpApiProps | None = None,
+        **options: Unpack[GatewayApiOptions],
     ) -> None:
-        super().__init__(
-            scope,
-            id,
-            definition,
-            operations,
-            integrations,
-            identity,
-            allowed_origins=allowed_origins,
-            throttle=throttle,
-        )
+        super().__init__(scope, id, definition, operations, integrations, identity, **options)
         authorizer = self._authorizer(definition.auth)
 
         props: dict[str, Any] = {

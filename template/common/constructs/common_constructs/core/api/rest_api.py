@@ -1,7 +1,6 @@
 """An API on an API Gateway REST API."""
 
-from collections.abc import Sequence
-from typing import Any, Generic, Literal, cast
+from typing import Any, Generic, Literal, Unpack, cast
 
 from aws_cdk import Acknowledgment, RemovalPolicy, Stack, Validations
 from aws_cdk import aws_apigateway as apigw
@@ -17,7 +16,6 @@ from common_constructs.core.api.cors import CORS_ALLOW_HEADERS, CORS_MAX_AGE_SEC
 from common_constructs.core.api.gateway_api import (
     GatewayApiBase,
     GatewayApiOptions,
-    StageThrottle,
     TIntegrations,
 )
 from common_constructs.core.api.integration_builder import (
@@ -101,21 +99,11 @@ class RestApiBase(GatewayApiBase[TIntegrations, TAuth], Generic[TIntegrations, T
         integrations: TIntegrations,
         identity: CognitoIdentity | None = None,
         *,
-        allowed_origins: Sequence[str] = (),
-        throttle: StageThrottle | None = None,
         web_acl: str | Literal[False] | None = None,
         rest_api_props: apigw.RestApiProps | None = None,
+        **options: Unpack[GatewayApiOptions],
     ) -> None:
-        super().__init__(
-            scope,
-            id,
-            definition,
-            operations,
-            integrations,
-            identity,
-            allowed_origins=allowed_origins,
-            throttle=throttle,
-        )
+        super().__init__(scope, id, definition, operations, integrations, identity, **options)
         method_auth = self._method_auth(definition.auth)
 
         access_logs = self._create_access_logs()
