@@ -84,6 +84,13 @@ RENDER_CASES: dict[str, dict[str, str]] = {
         "computeType": "ServerlessLambdaFunctionUrl",
         "auth": "None",
     },
+    # The longest lines of the Python modules: ruff formats them the same for every name.
+    "python-longest-name-ApiGatewayRestApi-Cognito": {
+        "cdkLanguage": "Python",
+        "name": "customer-loyalty-points-and-rewards-service-v2",
+        "auth": "Cognito",
+        "directory": "packages/services",
+    },
     **{
         f"longest-name-{variant_id(variant)}": {
             "name": LONGEST_NAME,

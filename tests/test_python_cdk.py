@@ -45,7 +45,7 @@ from harness.python_constructs import (
     uv_sync,
     write_python_example,
 )
-from harness.rendering import VARIANTS, render, variant_id
+from harness.rendering import TEMPLATE, VARIANTS, render, variant_id
 from harness.template_repo import commit_all, copier, new_monorepo, snapshot
 
 BIN = Path(sys.executable).parent
@@ -214,13 +214,28 @@ def test_both_languages_synthesize_the_same_template(equivalence, key: str) -> N
 
 
 # --- Slow: types and lint ----------------------------------------------------------------------
+README = (
+    TEMPLATE / "template/common/constructs/{% if cdkLanguage == 'Python' %}README.md{% endif %}"
+)
+
+
+def readme_module() -> str:
+    """The constructs README's Python example, for the REST/IAM API of the Python folder."""
+    code = README.read_text().split("```python\n", 1)[1].split("```", 1)[0]
+    return code.replace("my_api", "rest_iam").replace("MyApi", "RestIam")
+
+
 @pytest.mark.slow
 def test_the_python_constructs_app_and_examples_pass_pyright_strict(equivalence) -> None:
     project = equivalence.python.constructs
     report = pyright(project)  # the constructs, eight APIs' modules, the app
     assert report["summary"]["filesAnalyzed"] > 30
     assert report["generalDiagnostics"] == [], json.dumps(report["generalDiagnostics"])[:4000]
-    examples = pyright(project, *(module for module, _ in equivalence.py_jobs))
+    readme = equivalence.python.root / "examples" / "readme_module.py"
+    readme.write_text(readme_module())
+    assert "RestIam.default_integrations(scope)" in readme.read_text()
+    modules = [readme, *(module for module, _ in equivalence.py_jobs)]
+    examples = pyright(project, *modules)
     assert examples["generalDiagnostics"] == [], json.dumps(examples["generalDiagnostics"])[:4000]
 
 
@@ -281,8 +296,6 @@ STACK = "PackagesApis"
 
 def copier_copy(packages: Path, api: Api) -> str:
     """`copier copy` of the working tree as a user types it; returns what it printed."""
-    from harness.rendering import TEMPLATE
-
     result = copier(
         "copy", "--trust", "--defaults", "--vcs-ref=HEAD", f"--data=name={api.name}",
         f"--data=computeType={api.compute}", f"--data=auth={api.auth}",

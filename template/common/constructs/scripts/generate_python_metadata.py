@@ -32,7 +32,7 @@ HEADER = (
 )
 
 
-def render(spec: dict[str, object], source: str, api: str) -> str:
+def render(spec: dict[str, object], source: str) -> str:
     """The generated module of one API's spec."""
     found = operations(spec)
     for operation_id, path, method, _ in found:
@@ -44,7 +44,7 @@ def render(spec: dict[str, object], source: str, api: str) -> str:
     ids = ", ".join(json.dumps(operation_id) for operation_id, *_ in found)
     lines = [
         HEADER.format(source=source).rstrip("\n"),
-        f'"""The operations of {api}\'s OpenAPI spec, typed for its construct."""',
+        '"""The operations of an API\'s OpenAPI spec, typed for its construct."""',
         "",
         "from collections.abc import Mapping",
         "from typing import Generic, Literal, TypedDict, TypeVar",
@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             return 1
         try:
-            text = render(json.loads(spec.read_text(encoding="utf-8")), spec.name, api)
+            text = render(json.loads(spec.read_text(encoding="utf-8")), spec.name)
         except (ValueError, AttributeError) as error:
             print(f"{spec}: {error}", file=sys.stderr)
             return 1
