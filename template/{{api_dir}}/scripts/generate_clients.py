@@ -663,13 +663,20 @@ def typescript_queries(operations: list[Operation]) -> str:
     )
 
 
-def typescript_package(spec: dict[str, Any], operations: list[Operation], out: Path) -> None:
+def start_typescript_types(out: Path) -> subprocess.Popen[str]:
+    """@hey-api/openapi-ts writes OUT/gen/types.gen.ts, while the Python client is written."""
     make_folder(out)
-    run(
+    return start(
         "npx", "--yes", *(f"--package={package}" for package in HEY_API), "openapi-ts",
         *("--input", str(out.parent / "openapi.json"), "--output", str(out / "gen")),
         *("--plugins", "@hey-api/typescript", "--silent"),
     )  # fmt: skip
+
+
+def typescript_package(
+    spec: dict[str, Any], operations: list[Operation], out: Path, types_job: subprocess.Popen[str]
+) -> None:
+    finish(types_job)
     types = (out / "gen" / "types.gen.ts").read_text()
     shutil.rmtree(out / "gen")
     (out / "types.gen.ts").write_text(types)
@@ -716,10 +723,18 @@ def typescript_package(spec: dict[str, Any], operations: list[Operation], out: P
     (out / "tsconfig.json").write_text(json.dumps(tsconfig, indent=2) + "\n")
 
 
+def start(*command: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def finish(job: subprocess.Popen[str]) -> None:
+    output, _ = job.communicate()
+    if job.returncode != 0:
+        sys.exit(f"{job.args} failed:\n{output}")
+
+
 def run(*command: str) -> None:
-    result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0:
-        sys.exit(f"{' '.join(command)} failed:\n{result.stdout}{result.stderr}")
+    finish(start(*command))
 
 
 def main() -> None:
@@ -736,8 +751,9 @@ def main() -> None:
     shutil.rmtree(out, ignore_errors=True)  # an operation removed leaves nothing behind
     make_folder(out)
     (out / "openapi.json").write_text(spec_text)  # what the clients were generated from
+    types_job = start_typescript_types(out / "typescript")
     python_package(spec, operations, out / "python")
-    typescript_package(spec, operations, out / "typescript")
+    typescript_package(spec, operations, out / "typescript", types_job)
     print(f"Wrote {out}/python ({DISTRIBUTION}) and {out}/typescript")
 
 

@@ -1,9 +1,10 @@
 """What every operation of the generated Python client shares: requests over httpx2, JSON Lines
 streams, and errors. scripts/generate_clients.py copies this file into the client as it is."""
 
+import json
 from collections.abc import AsyncIterator, Iterator, Mapping
-from typing import Any, ClassVar, TypeVar
-from urllib.parse import quote
+from typing import Any, ClassVar, TypeVar, cast
+from urllib.parse import quote, urlencode
 
 import httpx2
 from pydantic import TypeAdapter
@@ -40,13 +41,27 @@ def base_url_from_runtime_config(config: Mapping[str, Any], api: str) -> str:
     return apis[api]
 
 
-def path(template: str, **values: object) -> str:
+def path(template: str, values: Mapping[str, object]) -> str:
     """`/items/{item_id}` with each value percent-encoded as one path segment."""
-    return template.format(**{name: quote(str(value), safe="") for name, value in values.items()})
+    return template.format_map({name: quote(str(value), safe="") for name, value in values.items()})
 
 
-def query(params: Params) -> dict[str, Any]:
-    return {name: value for name, value in params.items() if value is not None}
+def with_query(url: str, params: Params) -> str:
+    """`url?query`, every reserved character percent-encoded and spaces as %20, as SigV4's
+    canonical query has them (httpx2 would send `+`, which a signature does not match)."""
+    pairs = {name: _text(value) for name, value in params.items() if value is not None}
+    query = urlencode(pairs, doseq=True, quote_via=quote)
+    return f"{url}?{query}" if query else url
+
+
+def _text(value: object) -> str | list[str]:
+    if isinstance(value, list | tuple):
+        return [_text_one(item) for item in cast(list[object], value)]
+    return _text_one(value)
+
+
+def _text_one(value: object) -> str:
+    return json.dumps(value) if isinstance(value, bool) else str(value)
 
 
 def encode(body: object) -> bytes:
@@ -76,7 +91,7 @@ class Transport:
         self, method: str, url: str, params: Params, body: object, result: TypeAdapter[T]
     ) -> T:
         response = self.client.request(
-            method, url, params=query(params), content=_content(body), headers=_headers(body)
+            method, with_query(url, params), content=_content(body), headers=_headers(body)
         )
         if response.is_error:
             raise _error(response, self.errors)
@@ -84,7 +99,7 @@ class Transport:
 
     def call_empty(self, method: str, url: str, params: Params, body: object) -> None:
         response = self.client.request(
-            method, url, params=query(params), content=_content(body), headers=_headers(body)
+            method, with_query(url, params), content=_content(body), headers=_headers(body)
         )
         if response.is_error:
             raise _error(response, self.errors)
@@ -94,7 +109,7 @@ class Transport:
     ) -> Iterator[T]:
         """The items of a JSON Lines answer, each as soon as its line arrives."""
         request = self.client.build_request(
-            method, url, params=query(params), content=_content(body), headers=_headers(body)
+            method, with_query(url, params), content=_content(body), headers=_headers(body)
         )
         response = self.client.send(request, stream=True)
         try:
@@ -119,7 +134,7 @@ class AsyncTransport:
         self, method: str, url: str, params: Params, body: object, result: TypeAdapter[T]
     ) -> T:
         response = await self.client.request(
-            method, url, params=query(params), content=_content(body), headers=_headers(body)
+            method, with_query(url, params), content=_content(body), headers=_headers(body)
         )
         if response.is_error:
             raise _error(response, self.errors)
@@ -127,7 +142,7 @@ class AsyncTransport:
 
     async def call_empty(self, method: str, url: str, params: Params, body: object) -> None:
         response = await self.client.request(
-            method, url, params=query(params), content=_content(body), headers=_headers(body)
+            method, with_query(url, params), content=_content(body), headers=_headers(body)
         )
         if response.is_error:
             raise _error(response, self.errors)
@@ -137,7 +152,7 @@ class AsyncTransport:
     ) -> AsyncIterator[T]:
         """The items of a JSON Lines answer, each as soon as its line arrives."""
         request = self.client.build_request(
-            method, url, params=query(params), content=_content(body), headers=_headers(body)
+            method, with_query(url, params), content=_content(body), headers=_headers(body)
         )
         response = await self.client.send(request, stream=True)
         try:

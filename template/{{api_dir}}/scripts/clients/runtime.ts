@@ -72,6 +72,17 @@ export function path(template: string, values: Readonly<Record<string, QueryValu
   );
 }
 
+/**
+ * Percent-encodes all but RFC 3986's unreserved characters, spaces as %20, as SigV4's canonical
+ * query has them (URLSearchParams would send `+`, which a signature does not match).
+ */
+function encode(text: string): string {
+  return encodeURIComponent(text).replace(
+    /[!'()*]/g,
+    (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}
+
 export class Transport {
   constructor(
     private readonly options: ClientOptions,
@@ -82,13 +93,15 @@ export class Transport {
   /** Sends the call; throws an ApiError for a status of 400 or more. */
   async send(call: Call, options?: CallOptions): Promise<Response> {
     const url = new URL(this.options.baseUrl.replace(/\/*$/, '') + call.path);
+    const pairs: string[] = [];
     for (const [name, value] of Object.entries(call.query ?? {})) {
       for (const item of Array.isArray(value) ? value : [value]) {
         if (item !== undefined && item !== null) {
-          url.searchParams.append(name, String(item));
+          pairs.push(`${encode(name)}=${encode(String(item))}`);
         }
       }
     }
+    url.search = pairs.join('&');
     const headers = new Headers({ accept: 'application/json, application/jsonl' });
     const body = call.body === undefined ? undefined : JSON.stringify(call.body);
     if (body !== undefined) {
