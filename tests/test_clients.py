@@ -263,11 +263,15 @@ def test_clients_type_check_strict_and_reject_a_wrong_parameter_type(
     assert report["summary"]["filesAnalyzed"] == len(python_files)
 
 
-@pytest.fixture(scope="module")
-def served(generated: dict[str, Path]):
-    """The REST IAM variant's test app (its routes, USER_ROUTES and the test routes), as its
-    `serve` target runs it, on a free port of 127.0.0.1."""
-    root = generated["ApiGatewayRestApi-IAM"]
+# One variant per auth, each compute once: the clients are called on its dev server.
+SERVED = ("ApiGatewayRestApi-IAM", "ApiGatewayHttpApi-Cognito", "LambdaFunctionUrl-None")
+
+
+@pytest.fixture(scope="module", params=SERVED)
+def served(request: pytest.FixtureRequest, generated: dict[str, Path]):
+    """A variant's test app (its routes, USER_ROUTES and the test routes), as its `serve`
+    target runs it, on a free port of 127.0.0.1: (auth, monorepo root, URL)."""
+    root = generated[request.param]
     port = _free_port()
     command = (
         target_command(root, "my_api", "serve")
@@ -287,7 +291,7 @@ def served(generated: dict[str, Path]):
     base_url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(f"{base_url}/openapi.json", server)
-        yield root, base_url
+        yield request.param.rsplit("-", 1)[1], root, base_url
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -297,15 +301,22 @@ def served(generated: dict[str, Path]):
 # prints what it saw as one JSON line.
 PYTHON_CALLS = """\
 import asyncio, json, sys, time
-from botocore.credentials import Credentials
 from my_api_client import (
-    AsyncMyApiClient, IamAuth, InternalServerError, MyApiClient, UnprocessableEntityError,
+    AsyncMyApiClient, InternalServerError, MyApiClient, UnprocessableEntityError,
 )
 from my_api_client.models import Order
 
-auth = IamAuth("eu-west-1", lambda: Credentials("AKIDEXAMPLE", "secret"))
+if sys.argv[2] == "IAM":
+    from botocore.credentials import Credentials
+    from my_api_client import IamAuth
+    options = {"auth": IamAuth("eu-west-1", lambda: Credentials("AKIDEXAMPLE", "secret"))}
+elif sys.argv[2] == "Cognito":
+    from my_api_client import CognitoAuth
+    options = {"auth": CognitoAuth(lambda: "an-id-token")}
+else:
+    options = {}
 seen = {}
-with MyApiClient(sys.argv[1], auth=auth) as client:
+with MyApiClient(sys.argv[1], **options) as client:
     seen["echo"] = client.echo(message="hi").message
     seen["stream"] = []
     for chunk in client.stream(count=3, interval=0.5):
@@ -322,7 +333,7 @@ with MyApiClient(sys.argv[1], auth=auth) as client:
 
 
 async def main():
-    async with AsyncMyApiClient(sys.argv[1], auth=auth) as client:
+    async with AsyncMyApiClient(sys.argv[1], **options) as client:
         seen["async_echo"] = (await client.echo(message="hi")).message
         seen["async_stream"] = [c.index async for c in client.stream(count=2, interval=0)]
 
@@ -330,15 +341,21 @@ asyncio.run(main())
 print(json.dumps(seen))
 """
 
+TYPESCRIPT_AUTH = {
+    "IAM": "import { iamAuth } from './auth';\n"
+    "const options = { auth: iamAuth({ region: 'eu-west-1', "
+    "credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } }) };",
+    "Cognito": "import { cognitoAuth } from './auth';\n"
+    "const options = { auth: cognitoAuth(() => 'an-id-token') };",
+    "None": "const options = {};",
+}
+
 TYPESCRIPT_CALLS = """\
-import { InternalServerError, MyApiClient, UnprocessableEntityError, iamAuth } from './index';
+import { InternalServerError, MyApiClient, UnprocessableEntityError } from './client';
+AUTH
 
 async function main(): Promise<void> {
-  const auth = iamAuth({
-    region: 'eu-west-1',
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-  });
-  const client = new MyApiClient({ baseUrl: process.argv[2] ?? '', auth });
+  const client = new MyApiClient({ baseUrl: process.argv[2] ?? '', ...options });
   const seen: Record<string, unknown> = {};
   seen.echo = (await client.echo({ message: 'hi' })).message;
   const stream: [number, number][] = [];
@@ -384,17 +401,17 @@ def assert_calls(seen: dict, asynchronous: bool) -> None:
 
 
 def test_python_client_calls_the_dev_server(served) -> None:
-    root, base_url = served
+    auth, root, base_url = served
     python = root / "packages/my_api/.venv/bin/python"
     env = {"PYTHONPATH": str(clients(root) / "python"), "AWS_EC2_METADATA_DISABLED": "true"}
-    result = run(python, "-c", PYTHON_CALLS, base_url, cwd=root, env=env)
+    result = run(python, "-c", PYTHON_CALLS, base_url, auth, cwd=root, env=env)
     assert_calls(json.loads(result.stdout.splitlines()[-1]), asynchronous=True)
 
 
 def test_typescript_client_calls_the_dev_server(served, node_modules: Path) -> None:
-    root, base_url = served
+    auth, root, base_url = served
     script = clients(root) / "typescript" / "calls.ts"
-    script.write_text(TYPESCRIPT_CALLS)
+    script.write_text(TYPESCRIPT_CALLS.replace("AUTH", TYPESCRIPT_AUTH[auth]))
     result = run(node_modules / ".bin/tsx", script, base_url, cwd=root)
     assert_calls(json.loads(result.stdout.splitlines()[-1]), asynchronous=False)
 
