@@ -124,12 +124,27 @@ def test_every_variant_gets_both_clients_with_a_method_per_operation(
             assert f"SERVICE = '{service}'" in (clients(root) / "typescript/auth.ts").read_text()
 
 
-def test_generation_is_deterministic(generated: dict[str, Path]) -> None:
-    root = generated["ApiGatewayRestApi-IAM"]
-    before = {p: p.read_bytes() for p in clients(root).rglob("*") if p.is_file()}
-    run_target(root, "generate:my-api-client")
-    after = {p: p.read_bytes() for p in clients(root).rglob("*") if p.is_file()}
-    assert after == before
+# What these tests write beside the generated files, to run or type-check the clients.
+TEST_FILES = {"use.ts", "use.py", "calls.ts", "sign.ts"}
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """The generated files below `folder`, by relative path."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and p.name not in TEST_FILES
+    }
+
+
+@pytest.mark.parametrize("auth", ["Cognito", "None"])
+def test_the_same_spec_gives_the_same_clients(generated: dict[str, Path], auth: str) -> None:
+    """REST and HTTP APIs of one auth have the same spec: two runs of the generator, byte for
+    byte the same clients (no dates, no machine paths, a stable order)."""
+    rest = tree(clients(generated[f"ApiGatewayRestApi-{auth}"]))
+    http = tree(clients(generated[f"ApiGatewayHttpApi-{auth}"]))
+    assert rest["openapi.json"] == http["openapi.json"]
+    assert rest == http
 
 
 # Calls made by the type-check: right ones must pass, and the one marked WRONG must fail.
@@ -303,6 +318,7 @@ PYTHON_CALLS = """\
 import asyncio, json, sys, time
 from my_api_client import (
     AsyncMyApiClient, InternalServerError, MyApiClient, UnprocessableEntityError,
+    base_url_from_runtime_config,
 )
 from my_api_client.models import Order
 
@@ -316,7 +332,9 @@ elif sys.argv[2] == "Cognito":
 else:
     options = {}
 seen = {}
-with MyApiClient(sys.argv[1], **options) as client:
+# The URL as the constructs' runtime configuration has it (a stage's ends with a slash).
+base_url = base_url_from_runtime_config({"apis": {"MyApi": sys.argv[1] + "/"}}, "MyApi")
+with MyApiClient(base_url, **options) as client:
     seen["echo"] = client.echo(message="hi").message
     seen["stream"] = []
     for chunk in client.stream(count=3, interval=0.5):
@@ -333,7 +351,7 @@ with MyApiClient(sys.argv[1], **options) as client:
 
 
 async def main():
-    async with AsyncMyApiClient(sys.argv[1], **options) as client:
+    async with AsyncMyApiClient(base_url, **options) as client:
         seen["async_echo"] = (await client.echo(message="hi")).message
         seen["async_stream"] = [c.index async for c in client.stream(count=2, interval=0)]
 
@@ -352,10 +370,13 @@ TYPESCRIPT_AUTH = {
 
 TYPESCRIPT_CALLS = """\
 import { InternalServerError, MyApiClient, UnprocessableEntityError } from './client';
+import { baseUrlFromRuntimeConfig } from './runtime';
 AUTH
 
 async function main(): Promise<void> {
-  const client = new MyApiClient({ baseUrl: process.argv[2] ?? '', ...options });
+  const config = { apis: { MyApi: `${process.argv[2]}/` } };
+  const baseUrl = baseUrlFromRuntimeConfig(config, 'MyApi');
+  const client = new MyApiClient({ baseUrl, ...options });
   const seen: Record<string, unknown> = {};
   seen.echo = (await client.echo({ message: 'hi' })).message;
   const stream: [number, number][] = [];
@@ -584,3 +605,32 @@ def test_python_and_typescript_clients_sign_a_request_alike(
         "SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date;x-amz-security-token, "
         "Signature="
     )
+
+
+# A route added to main.py once the clients exist.
+ANOTHER_ROUTE = """
+
+@app.delete("/orders/{order_id}", status_code=204)
+async def cancel_order(order_id: int) -> None:
+    return None
+"""
+
+
+def test_a_route_added_to_main_py_is_in_both_clients_at_the_next_run(
+    generated: dict[str, Path],
+) -> None:
+    root = generated["LambdaFunctionUrl-IAM"]  # last: no other test reads it afterwards
+    before = tree(clients(root))
+    main = root / "packages/my_api/my_api/main.py"
+    main.write_text(main.read_text() + ANOTHER_ROUTE)
+    generate(root)
+    after = tree(clients(root))
+    python = after["python/my_api_client/client.py"].decode()
+    typescript = after["typescript/client.ts"].decode()
+    assert "def cancel_order(self, *, order_id: int) -> None:" in python
+    assert (
+        "cancel_order(params: CancelOrderData['path'], options?: CallOptions): Promise<void>"
+        in (typescript)
+    )
+    assert b"cancel_order" not in before["python/my_api_client/client.py"]
+    assert after["python/my_api_client/runtime.py"] == before["python/my_api_client/runtime.py"]
