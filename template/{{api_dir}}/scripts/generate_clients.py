@@ -29,8 +29,6 @@ from bundle import make_folder
 PROJECT = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())["project"]
 DISTRIBUTION = f"{PROJECT['name']}-client"
 PACKAGE = DISTRIBUTION.replace("-", "_")
-# The spec's title, the API's construct class (MyApi): set by main() from the spec.
-api_class = "Api"
 DATAMODEL_CODE_GENERATOR = "datamodel-code-generator==0.89.0"
 # 0.95 is the last release that runs on Node 20 (the CDK side's); it needs TypeScript 5 (7 has
 # no compiler API it can load).
@@ -147,6 +145,11 @@ def schema_of(value: Any) -> dict[str, Any] | None:
     return cast(dict[str, Any], value) if isinstance(value, dict) else None
 
 
+def title(spec: dict[str, Any]) -> str:
+    """The spec's title: the API's construct class, MyApi, which names the clients."""
+    return spec["info"]["title"]
+
+
 def ref_name(schema: dict[str, Any]) -> str | None:
     ref = schema.get("$ref")
     return ref.rsplit("/", 1)[-1] if ref else None
@@ -227,6 +230,7 @@ def python_call(operation: Operation, adapter: str) -> str:
 
 
 def python_client(spec: dict[str, Any], operations: list[Operation]) -> str:
+    api_class = title(spec)
     auth = auth_of(spec)
     lines = [
         f'"""The {api_class} client, {HEADER}."""',
@@ -369,6 +373,7 @@ def python_client(spec: dict[str, Any], operations: list[Operation]) -> str:
 
 
 def python_package(spec: dict[str, Any], operations: list[Operation], out: Path) -> None:
+    api_class = title(spec)
     package = out / PACKAGE
     make_folder(package)
     models = package / "models.py"
@@ -523,6 +528,7 @@ def typescript_call(operation: Operation) -> str:
 
 
 def typescript_client(spec: dict[str, Any], operations: list[Operation], types: str) -> str:
+    api_class = title(spec)
     names = TypeNames(types)
     auth = auth_of(spec)
     used: set[str] = set()
@@ -609,8 +615,9 @@ def typescript_client(spec: dict[str, Any], operations: list[Operation], types: 
     )
 
 
-def typescript_queries(operations: list[Operation]) -> str:
+def typescript_queries(spec: dict[str, Any], operations: list[Operation]) -> str:
     """TanStack Query options per operation: queries for GET, mutations for the others."""
+    api_class = title(spec)
     client = f"{api_class}Client"
     entries: list[str] = []
     for operation in operations:
@@ -676,6 +683,7 @@ def start_typescript_types(out: Path) -> subprocess.Popen[str]:
 def typescript_package(
     spec: dict[str, Any], operations: list[Operation], out: Path, types_job: subprocess.Popen[str]
 ) -> None:
+    api_class = title(spec)
     finish(types_job)
     types = (out / "gen" / "types.gen.ts").read_text()
     shutil.rmtree(out / "gen")
@@ -685,7 +693,7 @@ def typescript_package(
     if auth:
         shutil.copyfile(RUNTIME / "auth.ts", out / "auth.ts")
     (out / "client.ts").write_text(typescript_client(spec, operations, types))
-    (out / "query.ts").write_text(typescript_queries(operations))
+    (out / "query.ts").write_text(typescript_queries(spec, operations))
     (out / "index.ts").write_text(
         "\n".join(
             [
@@ -744,8 +752,6 @@ def main() -> None:
     arguments = parser.parse_args()
     spec_text = arguments.spec.read_text()
     spec = json.loads(spec_text)
-    global api_class
-    api_class = spec["info"]["title"]  # the API's construct class: MyApi
     operations = read_operations(spec)
     out: Path = arguments.out
     shutil.rmtree(out, ignore_errors=True)  # an operation removed leaves nothing behind
