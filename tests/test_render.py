@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from pytest_copie.plugin import Result
 
-from extensions.naming import snake
+from extensions.naming import kebab, snake
 from harness import golden
 from harness.bundling import bundle_script
 from harness.constructs import lint
@@ -35,6 +35,9 @@ API_FILES = {
     "events/http.json",
     "events/rest.json",
     "scripts/bundle.py",
+    "scripts/clients/runtime.py",
+    "scripts/clients/runtime.ts",
+    "scripts/generate_clients.py",
     "scripts/generate_open_api.py",
     "scripts/invoke.py",
     "scripts/run.sh",
@@ -92,6 +95,7 @@ class Rendered:
         self.packages = result.project_dir
         self.directory = self.answers.get("directory", "packages")
         self.api_dir = snake(self.answers.get("name", "my-api"))
+        self.kebab = kebab(self.answers.get("name", "my-api"))
         self.module = self.answers.get("moduleName", self.api_dir)
         self.api = self.packages / self.api_dir
         self.api_path = f"{self.directory}/{self.api_dir}"
@@ -106,6 +110,8 @@ def rendered(request: pytest.FixtureRequest, render_case) -> Rendered:
 def test_api_package_tree(rendered: Rendered) -> None:
     files = {str(p.relative_to(rendered.api)) for p in rendered.api.rglob("*") if p.is_file()}
     expected = API_FILES | {f"{rendered.module}/{name}" for name in MODULE_FILES}
+    if rendered.answers.get("auth", "IAM") != "None":  # how the clients authenticate
+        expected |= {"scripts/clients/auth.py", "scripts/clients/auth.ts"}
     assert files == expected
 
 
@@ -142,6 +148,7 @@ def test_project_json_targets_are_shell_commands_from_the_monorepo_root(
     assert set(targets) == {
         "serve",
         "openapi",
+        f"generate:{rendered.kebab}-client",
         "test",
         "lint",
         "typecheck",
@@ -159,6 +166,11 @@ def test_project_json_targets_are_shell_commands_from_the_monorepo_root(
     assert commands["bundle"].endswith(f"dist/{rendered.api_path}/bundle")
     assert f"dist/{rendered.api_path}/bundle {rendered.api_path}/events/" in commands["invoke"]
     assert targets["invoke"]["dependsOn"] == ["bundle"]
+    clients = commands[f"generate:{rendered.kebab}-client"]
+    assert clients.endswith(
+        f"dist/{rendered.api_path}/openapi.json dist/{rendered.api_path}/clients"
+    )
+    assert targets[f"generate:{rendered.kebab}-client"]["dependsOn"] == ["openapi"]
     assert commands["typecheck"] == f"{prefix}pyright --project {rendered.api_path}"
     assert f" --cov={rendered.module} " in commands["test"]
     # build runs each step in this order, and stops at the first that fails.
