@@ -84,7 +84,15 @@ def test_a_second_api_takes_the_folders_language_and_shares_its_files(tmp_path: 
     after = snapshot(packages / "common")
     assert {path: after[path] for path in first} == first  # the shared files, byte for byte
     assert "constructs/common_constructs/app/apis/orders_api.py" in after
-    assert not list(packages.rglob("*.ts")) and not list(packages.rglob("package.json"))
+    # No TypeScript toolchain: no package.json, no tsconfig, no TypeScript but the typed
+    # client's runtime, which each API's client generator copies into the client it writes.
+    typescript = {path.relative_to(packages).as_posix() for path in packages.rglob("*.ts")}
+    assert typescript == {
+        f"{api}/scripts/clients/{name}.ts"
+        for api in ("my_api", "orders_api")
+        for name in ("runtime", "auth")
+    }
+    assert not [*packages.rglob("package.json"), *packages.rglob("tsconfig*.json")]
 
 
 @pytest.mark.parametrize(("first", "second"), [("Python", "TypeScript"), ("TypeScript", "Python")])
