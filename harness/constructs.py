@@ -11,6 +11,7 @@ a user does.
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.rendering import TEMPLATE, render, run
+from harness.template_repo import copier
 
 PACKAGE_JSON = TEMPLATE / "template" / "common" / "constructs" / "package.json"
 
@@ -134,6 +136,24 @@ class Api:
     @property
     def dist(self) -> Path:
         return self.root / "dist" / self.directory / self.snake
+
+
+def copier_copy(packages: Path, api: Api, **answers: str) -> str:
+    """`copier copy` of the working tree into `packages` as a user types it, with the API's
+    name, compute type and auth and any other `answers`; returns what it printed, uncoloured."""
+    data = {"name": api.name, "computeType": api.compute, "auth": api.auth, **answers}
+    result = copier(
+        "copy",
+        "--trust",
+        "--defaults",
+        "--vcs-ref=HEAD",
+        *(f"--data={question}={answer}" for question, answer in data.items()),
+        str(TEMPLATE),
+        ".",
+        cwd=packages,
+    )
+    assert result.returncode == 0, result.stderr
+    return re.sub(r"\x1b\[[0-9;]*m", "", result.stdout + result.stderr)
 
 
 def render_api(api: Api) -> Api:

@@ -8,7 +8,6 @@ The bundles are placeholders where each API's `bundle` target writes its bundle.
 """
 
 import json
-import re
 import shutil
 import sys
 import time
@@ -24,6 +23,7 @@ from harness.constructs import (
     build_api_outputs,
     cached_npm_install,
     cdk_out,
+    copier_copy,
     link_node_modules,
     offline_env,
     placeholder_bundle,
@@ -32,14 +32,13 @@ from harness.constructs import (
     template,
     workspace_node_modules,
 )
-from harness.rendering import TEMPLATE, render, update
+from harness.rendering import render, update
 from harness.template_repo import (
     BEFORE_THE_APP,
     RELEASE_1,
     RELEASE_2,
     TemplateRepo,
     commit_all,
-    copier,
     git,
     new_monorepo,
     snapshot,
@@ -66,24 +65,6 @@ SHARED_APP_FILES = (
     "src/user-identity.ts",
     "tsconfig.json",
 )
-
-
-def copier_copy(packages: Path, api: Api) -> str:
-    """`copier copy` of the working tree as a user types it; returns what it printed."""
-    result = copier(
-        "copy",
-        "--trust",
-        "--defaults",
-        "--vcs-ref=HEAD",
-        f"--data=name={api.name}",
-        f"--data=computeType={api.compute}",
-        f"--data=auth={api.auth}",
-        str(TEMPLATE),
-        ".",
-        cwd=packages,
-    )
-    assert result.returncode == 0, result.stderr
-    return re.sub(r"\x1b\[[0-9;]*m", "", result.stdout + result.stderr)
 
 
 def synth(root: Path, *args: str, **env: str) -> SimpleNamespace:

@@ -23,6 +23,7 @@ from harness.constructs import (
     app_target,
     build_api_outputs,
     cdk_out,
+    copier_copy,
     one_api_stack,
     render_api,
     run_unchecked,
@@ -46,7 +47,7 @@ from harness.python_constructs import (
     write_python_example,
 )
 from harness.rendering import TEMPLATE, VARIANTS, render, variant_id
-from harness.template_repo import commit_all, copier, new_monorepo, snapshot
+from harness.template_repo import commit_all, new_monorepo, snapshot
 
 BIN = Path(sys.executable).parent
 REST, HTTP, URL = (
@@ -302,17 +303,6 @@ def test_an_unknown_override_or_a_missing_operation_is_a_pyright_error(equivalen
 STACK = "PackagesApis"
 
 
-def copier_copy(packages: Path, api: Api) -> str:
-    """`copier copy` of the working tree as a user types it; returns what it printed."""
-    result = copier(
-        "copy", "--trust", "--defaults", "--vcs-ref=HEAD", f"--data=name={api.name}",
-        f"--data=computeType={api.compute}", f"--data=auth={api.auth}",
-        "--data=cdkLanguage=Python", str(TEMPLATE), ".", cwd=packages,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    return re.sub(r"\x1b\[[0-9;]*m", "", result.stdout + result.stderr)
-
-
 @pytest.fixture(scope="module")
 def python_app(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     """The app issue's monorepo in Python: a REST/IAM API, then an HTTP/Cognito one, copied
@@ -326,7 +316,7 @@ def python_app(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     )
     logs = []
     for api in apis:
-        logs.append(copier_copy(packages, api))
+        logs.append(copier_copy(packages, api, cdkLanguage="Python"))
         commit_all(root, f"Add {api.name}")
         build_python_api_outputs(api)
     generate_python_metadata(apis[0])
