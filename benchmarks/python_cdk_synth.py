@@ -15,13 +15,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from harness.constructs import Api, app_target, build_api_outputs, render_api
+from harness.constructs import Api, app_target, build_api_outputs, render_api, write_spec_and_bundle
 from harness.constructs import workspace_node_modules as install_typescript
 from harness.python_constructs import (
     QUIET_JSII,
-    build_python_api_outputs,
     generate_python_metadata,
-    render_python_api,
     uv_sync,
 )
 
@@ -44,7 +42,9 @@ def main(runs: int) -> None:
         typescript, python = Path(tmp) / "typescript", Path(tmp) / "python"
         for answers in APIS:
             build_api_outputs(render_api(Api(typescript, "packages", *answers)), None)
-            build_python_api_outputs(render_python_api(Api(python, "packages", *answers)))
+            write_spec_and_bundle(
+                render_api(Api(python, "packages", *answers), cdkLanguage="Python")
+            )
         install_typescript(typescript / "packages")
         generate_python_metadata(Api(python, "packages"))
         uv_sync(Api(python, "packages"))

@@ -156,13 +156,15 @@ def copier_copy(packages: Path, api: Api, **answers: str) -> str:
     return re.sub(r"\x1b\[[0-9;]*m", "", result.stdout + result.stderr)
 
 
-def render_api(api: Api) -> Api:
+def render_api(api: Api, **answers: str) -> Api:
+    """Renders `api` into its monorepo, with any other `answers` (e.g. `cdkLanguage`)."""
     render(
         api.root / api.directory,
         name=api.name,
         computeType=api.compute,
         auth=api.auth,
         directory=api.directory,
+        **answers,
     )
     return api
 
@@ -174,15 +176,19 @@ def build_api_outputs(api: Api, modules: Path | None, spec: dict = OPENAPI_SPEC)
     code asset is its own. `modules` is linked into the constructs and the monorepo root, for
     examples outside the rendered app; `None` links nothing (the app's workspace has its own).
     """
-    api.dist.mkdir(parents=True, exist_ok=True)
-    (api.dist / "openapi.json").write_text(json.dumps(spec, indent=2))
-    bundle = api.dist / "bundle"
-    bundle.mkdir(exist_ok=True)
-    (bundle / "placeholder.txt").write_text(placeholder_bundle(api))
+    write_spec_and_bundle(api, spec)
     if modules is not None:
         link_node_modules(api.constructs, modules)
         link_node_modules(api.root, modules)
     generate_metadata(api)
+
+
+def write_spec_and_bundle(api: Api, spec: dict = OPENAPI_SPEC) -> None:
+    """What `nx run <api>:openapi` and `:bundle` leave behind; the bundle is a placeholder."""
+    api.dist.mkdir(parents=True, exist_ok=True)
+    (api.dist / "openapi.json").write_text(json.dumps(spec, indent=2))
+    (api.dist / "bundle").mkdir(exist_ok=True)
+    (api.dist / "bundle" / "placeholder.txt").write_text(placeholder_bundle(api))
 
 
 def placeholder_bundle(api: Api) -> str:

@@ -17,15 +17,13 @@ from pathlib import Path
 
 from harness.constructs import (
     EXAMPLE_ORIGINS,
-    OPENAPI_SPEC,
     PACKAGE_JSON,
     STREAM_TIMEOUT_MINUTES,
     Api,
     cached_npm_install,
-    placeholder_bundle,
     run_unchecked,
 )
-from harness.rendering import TEMPLATE, render, run
+from harness.rendering import TEMPLATE, run
 
 PYPROJECT = TEMPLATE / "template" / "common" / "constructs" / "pyproject.toml"
 
@@ -330,27 +328,6 @@ def write_python_example(api: Api, name: str, **options: bool) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(python_example(api, **options))
     return path
-
-
-def build_python_api_outputs(api: Api, spec: dict = OPENAPI_SPEC) -> None:
-    """What `nx run <api>:openapi` and `:bundle` leave behind (the bundle a placeholder naming
-    its API, as for the TypeScript constructs); the metadata is the constructs' `generate`."""
-    api.dist.mkdir(parents=True, exist_ok=True)
-    (api.dist / "openapi.json").write_text(json.dumps(spec, indent=2))
-    (api.dist / "bundle").mkdir(exist_ok=True)
-    (api.dist / "bundle" / "placeholder.txt").write_text(placeholder_bundle(api))
-
-
-def render_python_api(api: Api) -> Api:
-    render(
-        api.root / api.directory,
-        name=api.name,
-        computeType=api.compute,
-        auth=api.auth,
-        directory=api.directory,
-        cdkLanguage="Python",
-    )
-    return api
 
 
 def pyright(project: Path, *files: Path) -> dict:

@@ -3,9 +3,6 @@
 AWS's test suite and each other."""
 
 import json
-import os
-import signal
-import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -14,7 +11,7 @@ import pytest
 
 from harness.constructs import cached_npm_install, link_node_modules, run_unchecked
 from harness.rendering import VARIANTS, render, run, variant_id
-from tests.test_rendered_api import _free_port, _wait_until_up, run_target, target_command
+from tests.test_rendered_api import _free_port, run_target, serving, target_command
 
 # One group under xdist: every test shares the generated clients, built once.
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("clients")]
@@ -295,21 +292,8 @@ def served(request: pytest.FixtureRequest, generated: dict[str, Path]):
         .replace("--reload-dir packages/my_api/my_api", "--app-dir packages/my_api")
         .replace(" --reload", "")
     )
-    server = subprocess.Popen(
-        ["bash", "-c", f"exec {command}"],
-        cwd=root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(f"{base_url}/openapi.json", server)
+    with serving(command, root, port) as base_url:
         yield request.param.rsplit("-", 1)[1], root, base_url
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
 
 
 # Each client calls echo, stream (recording when each chunk arrives), a 422 and a 500, and

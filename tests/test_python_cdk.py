@@ -31,9 +31,9 @@ from harness.constructs import (
     template,
     typecheck,
     write_example,
+    write_spec_and_bundle,
 )
 from harness.python_constructs import (
-    build_python_api_outputs,
     comparable,
     generate_python_metadata,
     node_modules_at_python_cdk_lib,
@@ -41,7 +41,6 @@ from harness.python_constructs import (
     python_cdk_lib_version,
     python_one_api,
     python_synth_all,
-    render_python_api,
     template_diff,
     uv_sync,
     write_python_example,
@@ -139,8 +138,10 @@ def equivalence(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
         if not kind:
             ts_apis.append(render_api(Api(base / "ts" / name, "packages", name, *variant)))
             build_api_outputs(ts_apis[-1], modules)
-            py_apis[variant] = render_python_api(Api(python_root, "packages", name, *variant))
-            build_python_api_outputs(py_apis[variant])
+            py_apis[variant] = render_api(
+                Api(python_root, "packages", name, *variant), cdkLanguage="Python"
+            )
+            write_spec_and_bundle(py_apis[variant])
         ts_api = Api(base / "ts" / name, "packages", name, *variant)
         if kind == "own-role":
             example = ts_api.root / "infra" / "own_role.ts"
@@ -318,7 +319,7 @@ def python_app(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     for api in apis:
         logs.append(copier_copy(packages, api, cdkLanguage="Python"))
         commit_all(root, f"Add {api.name}")
-        build_python_api_outputs(api)
+        write_spec_and_bundle(api)
     generate_python_metadata(apis[0])
     uv_sync(apis[0])
     started = time.perf_counter()

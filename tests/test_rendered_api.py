@@ -1,5 +1,6 @@
 """The rendered API, used for real: installed, tested, linted, served on 127.0.0.1."""
 
+import contextlib
 import itertools
 import json
 import os
@@ -9,6 +10,7 @@ import socket
 import subprocess
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -89,9 +91,17 @@ def dev_server(default_monorepo: Path):
     command = target_command(default_monorepo, "my_api", "serve").replace(
         "--port 8000", f"--port {port}"
     )
+    with serving(command, default_monorepo, port):
+        yield port
+
+
+@contextlib.contextmanager
+def serving(command: str, root: Path, port: int) -> Iterator[str]:
+    """Runs a server command from the monorepo root until it answers on 127.0.0.1:`port`;
+    yields its base URL, and stops it (and its children) afterwards."""
     server = subprocess.Popen(
         ["bash", "-c", f"exec {command}"],
-        cwd=default_monorepo,
+        cwd=root,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -100,7 +110,7 @@ def dev_server(default_monorepo: Path):
     base_url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(f"{base_url}/openapi.json", server)
-        yield port
+        yield base_url
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
