@@ -11,7 +11,13 @@ import pytest
 
 from harness.constructs import cached_npm_install, link_node_modules, run_unchecked
 from harness.rendering import VARIANTS, render, run, variant_id
-from tests.test_rendered_api import _free_port, run_target, serving, target_command
+from tests.test_rendered_api import (
+    USER_ROUTE,
+    _free_port,
+    run_target,
+    serving,
+    target_command,
+)
 
 # One group under xdist: every test shares the generated clients, built once.
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("clients")]
@@ -35,22 +41,15 @@ NODE_PACKAGES = {
 }
 
 # Routes a user adds to main.py: a POST with a path parameter and a body, and one that fails.
-USER_ROUTES = """
-
-class Order(BaseModel):
-    sku: str
-    quantity: int
-
-
-@app.post("/orders/{order_id}", status_code=201)
-async def place_order(order_id: int, order: Order) -> Order:
-    return order
-
+USER_ROUTES = (
+    USER_ROUTE
+    + """
 
 @app.get("/orders/{order_id}")
 async def get_order(order_id: int) -> Order:
     raise RuntimeError(f"the database lost order {order_id}")
 """
+)
 
 
 @pytest.fixture(scope="module")
